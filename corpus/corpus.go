@@ -1,0 +1,181 @@
+// Package corpus turns article files into clean documents, sentences and
+// chunks that the rest of citebot can index and quote.
+//
+// Everything downstream cites passages by byte offsets into Document.Text,
+// so this package is the single place that decides what the text of a
+// document is: it strips metadata and noise (cross-links, table rules,
+// invisible characters) once, and every sentence and chunk is an exact slice
+// of that text. It knows nothing about embeddings, LLMs or Discord.
+package corpus
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"slices"
+	"strings"
+)
+
+// Document is one article after cleaning. Its ID is the file name without
+// the extension (a contract shared with the index and the evaluation set),
+// and Text is what sentences, chunks and citations point into.
+type Document struct {
+	ID    string // file name without extension
+	Title string // front-matter title, else first heading, else first sentence; ~100 runes at most
+	Date  string // "YYYY-MM" or "YYYY-MM-DD" when known, else ""
+	URL   string // from front matter, else ""
+	Lang  string // analysis.Detect on the cleaned text: "fr", "en" or ""
+	Text  string // cleaned text, paragraphs separated by a single "\n"
+	Hash  string // hex sha256 of the raw file bytes, so the persisted index can spot changed files
+	Path  string // file name inside the corpus fs.FS
+}
+
+// Skipped records a file that Load could not use, so that callers can report
+// it instead of silently indexing a smaller corpus. Err names the file.
+type Skipped struct {
+	Name string // path inside the corpus fs.FS
+	Err  error
+}
+
+// ErrNoDocuments is returned (wrapped, with the reasons each file was
+// skipped) when a corpus holds no usable document: answering from an empty
+// index would only produce refusals, so callers should stop early.
+var ErrNoDocuments = errors.New("no usable documents in corpus")
+
+//go:embed articles/*.txt
+var articles embed.FS
+
+// Default returns the articles shipped inside the binary, with the files at
+// the top level, so that citebot works with no corpus directory configured.
+func Default() fs.FS {
+	sub, err := fs.Sub(articles, "articles")
+	if err != nil {
+		// fs.Sub fails only on an invalid literal path: a programming error.
+		panic("corpus: embedded articles: " + err.Error())
+	}
+	return sub
+}
+
+// LoadDir loads the corpus in directory dir (CITEBOT_CORPUS). A missing
+// directory is an error that names it, because a mistyped path would
+// otherwise look like an empty corpus.
+func LoadDir(dir string) ([]Document, []Skipped, error) {
+	info, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, nil, &dirError{dir: dir, msg: "no such directory", err: err}
+	case err != nil:
+		return nil, nil, &dirError{dir: dir, msg: err.Error(), err: err}
+	case !info.IsDir():
+		return nil, nil, &dirError{dir: dir, msg: "not a directory"}
+	}
+	docs, skipped, err := Load(os.DirFS(dir))
+	if err != nil {
+		return nil, skipped, &dirError{dir: dir, msg: err.Error(), err: err}
+	}
+	return docs, skipped, nil
+}
+
+// dirError names the corpus directory in front of what went wrong while
+// keeping the cause available to errors.Is.
+type dirError struct {
+	dir, msg string
+	err      error
+}
+
+func (e *dirError) Error() string { return fmt.Sprintf("corpus directory %q: %s", e.dir, e.msg) }
+func (e *dirError) Unwrap() error { return e.err }
+
+// Load reads every .txt and .md file of fsys, in subdirectories too (hidden
+// directories such as .git are not entered), and returns the documents
+// sorted by ID. A file that cannot be used is reported in skipped rather
+// than failing the whole corpus; err is set only when fsys cannot be read at
+// all or when no usable document remains.
+func Load(fsys fs.FS) (docs []Document, skipped []Skipped, err error) {
+	byID := map[string]string{} // ID → path of the file that claimed it
+	walkErr := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if name == "." {
+				return err
+			}
+			skipped = append(skipped, Skipped{Name: name, Err: err})
+			return skipDir(d)
+		}
+		if d.IsDir() {
+			if name != "." && strings.HasPrefix(d.Name(), ".") {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !isArticle(name) {
+			return nil
+		}
+		doc, err := loadFile(fsys, name, byID)
+		if err != nil {
+			skipped = append(skipped, Skipped{Name: name, Err: err})
+			return nil
+		}
+		byID[doc.ID] = name
+		docs = append(docs, doc)
+		return nil
+	})
+	if walkErr != nil {
+		return nil, skipped, fmt.Errorf("read corpus: %w", walkErr)
+	}
+	if len(docs) == 0 {
+		return nil, skipped, noDocuments(skipped)
+	}
+	slices.SortFunc(docs, func(a, b Document) int { return strings.Compare(a.ID, b.ID) })
+	return docs, skipped, nil
+}
+
+// loadFile reads and parses one file, refusing an ID already taken.
+func loadFile(fsys fs.FS, name string, byID map[string]string) (Document, error) {
+	id := docID(name)
+	if first, ok := byID[id]; ok {
+		return Document{}, fmt.Errorf("%s: duplicate document ID %q, already loaded from %s", name, id, first)
+	}
+	raw, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return Document{}, err
+	}
+	return Parse(name, raw)
+}
+
+// skipDir keeps walking past an unreadable entry: WalkDir must not be told
+// to skip a directory when the failing entry is a file.
+func skipDir(d fs.DirEntry) error {
+	if d != nil && d.IsDir() {
+		return fs.SkipDir
+	}
+	return nil
+}
+
+func noDocuments(skipped []Skipped) error {
+	if len(skipped) == 0 {
+		return fmt.Errorf("%w: no .txt or .md file found", ErrNoDocuments)
+	}
+	reasons := make([]string, len(skipped))
+	for i, s := range skipped {
+		reasons[i] = s.Err.Error()
+	}
+	return fmt.Errorf("%w: %s", ErrNoDocuments, strings.Join(reasons, "; "))
+}
+
+// isArticle reports whether name is a file Load should read.
+func isArticle(name string) bool {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".txt", ".md":
+		return true
+	}
+	return false
+}
+
+// docID is the contract: the base name without its extension.
+func docID(name string) string {
+	base := path.Base(name)
+	return strings.TrimSuffix(base, path.Ext(base))
+}
