@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -76,6 +77,37 @@ func TestDetect(t *testing.T) {
 	for _, tt := range tests {
 		if got := Detect(tt.in); got != tt.want {
 			t.Errorf("Detect(%q): got %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestTranslate(t *testing.T) {
+	tests := []struct {
+		word, want string
+	}{
+		{"offered", "offre"},
+		{"Companies", "entreprise"},
+		{"embassy", "ambassade"},
+		{"said", "déclarer"},
+	}
+	for _, tt := range tests {
+		if got := Translate(tt.word); !slices.Contains(got, tt.want) {
+			t.Errorf("Translate(%q): got %q, want it to contain %q", tt.word, got, tt.want)
+		}
+	}
+	if got := Translate("Synthesia"); got != nil {
+		t.Errorf("Translate(Synthesia): got %q, want nil", got)
+	}
+}
+
+func TestExpandOnlyTranslatesNonFrenchQuestions(t *testing.T) {
+	if got := Expand("Quel est le rôle de l'ambassade ?"); got != "Quel est le rôle de l'ambassade ?" {
+		t.Errorf("got %q, want a French question unchanged", got)
+	}
+	got := Expand("Who opened the embassy event?")
+	for _, want := range []string{"Who opened the embassy event?", "ambassade", "ouverture", "événement"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("got %q, want it to contain %q", got, want)
 		}
 	}
 }
