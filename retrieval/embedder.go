@@ -1,0 +1,158 @@
+// Package retrieval finds the passages that answer a question: vectors in a
+// chromem-go collection and a BM25 index over the same chunks, fused with
+// reciprocal rank fusion, persisted so that a restart does not re-embed an
+// unchanged corpus.
+package retrieval
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"math"
+
+	"github.com/citebot/citebot/analysis"
+)
+
+// Embedder turns texts into unit-length vectors, one per text, in order.
+// Implementations batch: indexing hands them many texts at once.
+type Embedder interface {
+	Embed(ctx context.Context, texts []string) ([][]float32, error)
+	// Fingerprint names the embedding space; when it changes, every stored
+	// vector is stale and the index is rebuilt.
+	Fingerprint() string
+}
+
+// batchSizer is implemented by embedders that send fixed-size batches, so
+// that indexing can hand them whole batches and never split one in two
+// requests.
+type batchSizer interface{ BatchSize() int }
+
+// Hashed is the built-in offline embedder: no weights, no network. Each text
+// becomes a bag of features — the stems of its content words (both French and
+// English stems, see analysis.Terms) and the character 3- and 4-grams of its
+// accent-folded words — hashed into Dim signed buckets with sublinear term
+// frequency, then L2-normalised. Character n-grams let cognates meet across
+// languages ("employees"/"employés", "embassy"/"ambassade").
+//
+// Passage vectors carry no corpus statistics, so one changed file never
+// invalidates the others; inverse document frequency is applied on the query
+// side instead (see EmbedQuery), which yields the same dot product ranking
+// numerator as TF-IDF on both sides.
+type Hashed struct {
+	Dim int
+}
+
+// DefaultHashedDim balances collisions against memory: 768 float32 are
+// 3 KiB per chunk.
+const DefaultHashedDim = 768
+
+// NewHashed returns the offline embedder with the default dimension.
+func NewHashed() *Hashed { return &Hashed{Dim: DefaultHashedDim} }
+
+// hashedVersion changes whenever feature extraction changes, so that stored
+// vectors from an older build are not compared with new query vectors.
+const hashedVersion = 1
+
+// Fingerprint implements Embedder.
+func (h *Hashed) Fingerprint() string {
+	return fmt.Sprintf("hashed-v%d-d%d", hashedVersion, h.Dim)
+}
+
+// Embed implements Embedder for passages: term frequencies only.
+func (h *Hashed) Embed(ctx context.Context, texts []string) ([][]float32, error) {
+	out := make([][]float32, len(texts))
+	for i, t := range texts {
+		if i%256 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		out[i] = h.vector(t, nil)
+	}
+	return out, nil
+}
+
+// EmbedQuery embeds a question with each word's features weighted by
+// weight(term) squared: the query carries the IDF that passage vectors leave
+// out. weight receives the word's first stem.
+func (h *Hashed) EmbedQuery(text string, weight func(term string) float64) []float32 {
+	return h.vector(text, weight)
+}
+
+// vector accumulates the features of text. Each word contributes its stems
+// with weight 1 and its n-grams with a total squared weight of 1, so a
+// word's spelling counts as much as its stem.
+func (h *Hashed) vector(text string, weight func(string) float64) []float32 {
+	acc := map[uint32]float64{}
+	for _, tok := range analysis.Tokens(text) {
+		terms := analysis.WordTerms(tok.Text)
+		if len(terms) == 0 {
+			continue
+		}
+		w := 1.0
+		if weight != nil {
+			idf := weight(terms[0])
+			w = idf * idf
+		}
+		for _, term := range terms {
+			h.add(acc, "w:"+term, w)
+		}
+		grams := ngrams(analysis.Fold(tok.Text))
+		gw := w / math.Sqrt(float64(len(grams)))
+		for _, g := range grams {
+			h.add(acc, "g:"+g, gw)
+		}
+	}
+	return h.finish(acc, weight == nil)
+}
+
+func (h *Hashed) add(acc map[uint32]float64, feature string, w float64) {
+	f := fnv.New64a()
+	f.Write([]byte(feature))
+	sum := f.Sum64()
+	bucket := uint32(sum % uint64(h.Dim))
+	if sum>>63 == 1 {
+		w = -w
+	}
+	acc[bucket] += w
+}
+
+// finish applies sublinear term frequency to passages (a word repeated ten
+// times is not ten times as relevant; queries are short and keep their IDF
+// weights as they are) and L2 normalisation: chromem-go expects unit vectors
+// and does not normalise stored ones for us.
+func (h *Hashed) finish(acc map[uint32]float64, sublinear bool) []float32 {
+	v := make([]float32, h.Dim)
+	var norm float64
+	for b, x := range acc {
+		s := x
+		if sublinear {
+			s = math.Copysign(math.Log1p(math.Abs(x)), x)
+		}
+		v[b] = float32(s)
+		norm += s * s
+	}
+	if norm == 0 {
+		v[0] = 1 // an empty text still needs a unit vector; it matches nothing in particular
+		return v
+	}
+	inv := float32(1 / math.Sqrt(norm))
+	for i := range v {
+		v[i] *= inv
+	}
+	return v
+}
+
+// ngrams returns the character 3- and 4-grams of a word framed by
+// boundary marks, so that prefixes and suffixes are features of their own.
+func ngrams(word string) []string {
+	r := []rune("<" + word + ">")
+	var out []string
+	for n := 3; n <= 4; n++ {
+		for i := 0; i+n <= len(r); i++ {
+			out = append(out, string(r[i:i+n]))
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, string(r))
+	}
+	return out
+}

@@ -1,0 +1,211 @@
+package retrieval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+
+	chromem "github.com/philippgille/chromem-go"
+
+	"github.com/citebot/citebot/analysis"
+	"github.com/citebot/citebot/corpus"
+)
+
+// collectionName is the single chromem-go collection an index holds.
+const collectionName = "chunks"
+
+// DocInfo is what a result or a listing shows about a document.
+type DocInfo struct {
+	ID, Title, Date, URL, Lang string
+	Chunks                     int
+}
+
+// Result is one retrieved passage with every score that ranked it, so that
+// users (and the eval) can see why it came up.
+type Result struct {
+	Chunk corpus.Chunk
+	Doc   DocInfo
+	// Fused is the reciprocal rank fusion score that orders results.
+	Fused float64
+	// Vector is the cosine similarity with the question (0 when the chunk
+	// was not among the vector candidates); BM25 likewise.
+	Vector, BM25 float64
+	// VectorRank and BM25Rank are 1-based ranks in each list, 0 when absent.
+	VectorRank, BM25Rank int
+}
+
+// Index answers searches over the chunks of a corpus. It is safe for
+// concurrent searches once opened.
+type Index struct {
+	emb    Embedder
+	col    *chromem.Collection
+	db     *chromem.DB
+	chunks []corpus.Chunk
+	byID   map[string]int
+	docs   map[string]DocInfo
+	order  []string // document IDs, sorted
+	lex    *bm25
+	log    *slog.Logger
+}
+
+// Options configure Open.
+type Options struct {
+	// Dir holds the persisted index; empty keeps everything in memory.
+	Dir string
+	// Embedder embeds passages and questions; nil means NewHashed().
+	Embedder Embedder
+	// Chunking splits documents; the zero value means the corpus defaults.
+	Chunking corpus.ChunkOptions
+	// Progress, when set, is told how many chunks are embedded so far.
+	Progress func(done, total int)
+	// Logger receives warnings (corrupt index, unwritable directory).
+	Logger *slog.Logger
+}
+
+func (o *Options) defaults() {
+	if o.Embedder == nil {
+		o.Embedder = NewHashed()
+	}
+	if o.Chunking == (corpus.ChunkOptions{}) {
+		o.Chunking = corpus.DefaultChunkOptions()
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+func newIndex(emb Embedder, log *slog.Logger) (*Index, error) {
+	db := chromem.NewDB()
+	col, err := db.CreateCollection(collectionName, nil, refuseEmbedding)
+	if err != nil {
+		return nil, fmt.Errorf("create collection: %w", err)
+	}
+	return &Index{emb: emb, db: db, col: col, log: log}, nil
+}
+
+// refuseEmbedding stands in for chromem-go's default embedding function,
+// which would call OpenAI one text at a time: every vector we add or query
+// is computed by our own Embedder, in batches.
+func refuseEmbedding(context.Context, string) ([]float32, error) {
+	return nil, errors.New("chromem-go must not embed: vectors come from the index's embedder")
+}
+
+// setChunks installs the current chunk list and rebuilds the lexical index
+// and document table from it.
+func (ix *Index) setChunks(docs []corpus.Document, chunks []corpus.Chunk) {
+	ix.chunks = chunks
+	ix.byID = make(map[string]int, len(chunks))
+	texts := make([]string, len(chunks))
+	counts := map[string]int{}
+	for i, c := range chunks {
+		ix.byID[c.ID] = i
+		texts[i] = c.Text
+		counts[c.DocID]++
+	}
+	ix.lex = newBM25(texts)
+	ix.docs = make(map[string]DocInfo, len(docs))
+	ix.order = ix.order[:0]
+	for _, d := range docs {
+		ix.docs[d.ID] = DocInfo{ID: d.ID, Title: d.Title, Date: d.Date, URL: d.URL, Lang: d.Lang, Chunks: counts[d.ID]}
+		ix.order = append(ix.order, d.ID)
+	}
+	slices.Sort(ix.order)
+}
+
+// Documents lists the indexed documents by ID.
+func (ix *Index) Documents() []DocInfo {
+	out := make([]DocInfo, 0, len(ix.order))
+	for _, id := range ix.order {
+		out = append(out, ix.docs[id])
+	}
+	return out
+}
+
+// Len is the number of indexed chunks.
+func (ix *Index) Len() int { return len(ix.chunks) }
+
+// Chunks returns the chunks of one document in order, for summaries; nil for
+// an unknown ID.
+func (ix *Index) Chunks(docID string) []corpus.Chunk {
+	var out []corpus.Chunk
+	for _, c := range ix.chunks {
+		if c.DocID == docID {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// IDF is the inverse document frequency of an analysed term over the
+// chunks (see analysis.Terms), and whether any chunk contains it; absent
+// terms get the highest value. Answerers use it to weigh which question
+// words matter.
+func (ix *Index) IDF(term string) (float64, bool) { return ix.lex.idf(term), ix.lex.has(term) }
+
+// Search returns the k passages that best match query, by fused rank.
+func (ix *Index) Search(ctx context.Context, query string, k int) ([]Result, error) {
+	if k <= 0 || len(ix.chunks) == 0 {
+		return nil, nil
+	}
+	pool := min(max(4*k, 40), len(ix.chunks))
+	// An English question is expanded with French equivalents of its words
+	// for the lexical and hashed searches; a remote embedding model is
+	// multilingual and gets the question as asked.
+	expanded := analysis.Expand(query)
+	vec, err := ix.vectorSearch(ctx, query, expanded, pool)
+	if err != nil {
+		return nil, err
+	}
+	lex := ix.lex.search(analysis.Terms(expanded), pool)
+	vecScore := map[int]float64{}
+	for _, s := range vec {
+		vecScore[s.doc] = s.score
+	}
+	lexScore := map[int]float64{}
+	for _, s := range lex {
+		lexScore[s.doc] = s.score
+	}
+	var out []Result
+	for _, f := range fuse(vec, lex) {
+		if len(out) == k {
+			break
+		}
+		c := ix.chunks[f.doc]
+		out = append(out, Result{
+			Chunk: c, Doc: ix.docs[c.DocID], Fused: f.score,
+			Vector: vecScore[f.doc], BM25: lexScore[f.doc],
+			VectorRank: f.vectorRank, BM25Rank: f.bm25Rank,
+		})
+	}
+	return out, nil
+}
+
+func (ix *Index) vectorSearch(ctx context.Context, query, expanded string, n int) ([]scored, error) {
+	var qv []float32
+	if h, ok := ix.emb.(*Hashed); ok {
+		qv = h.EmbedQuery(expanded, ix.lex.idf)
+	} else {
+		vs, err := ix.emb.Embed(ctx, []string{query})
+		if err != nil {
+			return nil, fmt.Errorf("embed question: %w", err)
+		}
+		qv = vs[0]
+	}
+	res, err := ix.col.QueryEmbedding(ctx, qv, n, nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("vector search: %w", err)
+	}
+	// chromem-go answers a cancelled query with no results and no error.
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]scored, 0, len(res))
+	for _, r := range res {
+		if i, ok := ix.byID[r.ID]; ok {
+			out = append(out, scored{doc: i, score: float64(r.Similarity)})
+		}
+	}
+	return out, nil
+}

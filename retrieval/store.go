@@ -1,0 +1,191 @@
+package retrieval
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/citebot/citebot/corpus"
+)
+
+// The persisted index is two files in one directory: the vectors, exported
+// by chromem-go (not NewPersistentDB, whose 32-bit file-name hashes lose
+// chunks on collision), and a manifest that is the commit point. Each write
+// goes to a temporary file that is synced and renamed, vectors first under
+// a new name, manifest last; a crash at any moment leaves the previous
+// manifest pointing at the previous, complete vectors.
+const (
+	manifestName    = "manifest.json"
+	manifestVersion = 1
+)
+
+// manifest records what the stored vectors were computed from, so that a
+// restart re-embeds only what changed.
+type manifest struct {
+	Version  int                    `json:"version"`
+	Embedder string                 `json:"embedder"`
+	Chunking corpus.ChunkOptions    `json:"chunking"`
+	Data     string                 `json:"data"`
+	Size     int64                  `json:"size"`
+	CRC32C   uint32                 `json:"crc32c"`
+	Docs     map[string]manifestDoc `json:"documents"`
+}
+
+// manifestDoc is one document's entry: its chunks are DOC_ID#0..Chunks-1.
+type manifestDoc struct {
+	Hash   string `json:"hash"`
+	Chunks int    `json:"chunks"`
+}
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// readManifest returns the manifest of dir; fs.ErrNotExist when there is
+// none yet.
+func readManifest(dir string) (manifest, error) {
+	var m manifest
+	b, err := os.ReadFile(filepath.Join(dir, manifestName))
+	if err != nil {
+		return m, err
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return m, fmt.Errorf("manifest: %w", err)
+	}
+	if m.Version != manifestVersion {
+		return m, fmt.Errorf("manifest version %d, want %d", m.Version, manifestVersion)
+	}
+	if m.Data == "" || strings.ContainsAny(m.Data, `/\`) {
+		return m, fmt.Errorf("manifest names no valid data file (%q)", m.Data)
+	}
+	return m, nil
+}
+
+// loadVectors imports the vectors named by m into ix after checking their
+// size and checksum, so that a truncated or damaged file is noticed before
+// it can yield partial results.
+func (ix *Index) loadVectors(dir string, m manifest) error {
+	f, err := os.Open(filepath.Join(dir, m.Data))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	h := crc32.New(castagnoli)
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", m.Data, err)
+	}
+	if n != m.Size || h.Sum32() != m.CRC32C {
+		return fmt.Errorf("%s: size or checksum differs from the manifest (truncated or damaged)", m.Data)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	if err := ix.db.ImportFromReader(f, ""); err != nil {
+		return fmt.Errorf("import %s: %w", m.Data, err)
+	}
+	col := ix.db.GetCollection(collectionName, refuseEmbedding)
+	if col == nil {
+		return fmt.Errorf("%s holds no %q collection", m.Data, collectionName)
+	}
+	ix.col = col
+	return nil
+}
+
+// save writes the vectors and then the manifest, each atomically.
+func (ix *Index) save(dir string, m manifest, generation int64) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	m.Data = fmt.Sprintf("vectors-%d.gob", generation)
+	h := crc32.New(castagnoli)
+	var size int64
+	err := writeAtomic(filepath.Join(dir, m.Data), func(w io.Writer) error {
+		cw := &countingWriter{w: io.MultiWriter(w, h)}
+		err := ix.db.ExportToWriter(cw, false, "", collectionName)
+		size = cw.n
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("write vectors: %w", err)
+	}
+	m.Size, m.CRC32C = size, h.Sum32()
+	err = writeAtomic(filepath.Join(dir, manifestName), func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(m)
+	})
+	if err != nil {
+		return fmt.Errorf("write manifest: %w", err)
+	}
+	removeStale(dir, m.Data)
+	return nil
+}
+
+// removeStale deletes vector files the manifest no longer names, and
+// temporary files left by an interrupted write. Failures are harmless.
+func removeStale(dir, keep string) {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		name := e.Name()
+		stale := strings.HasPrefix(name, "vectors-") && name != keep
+		if stale || strings.HasSuffix(name, ".tmp") {
+			os.Remove(filepath.Join(dir, name))
+		}
+	}
+}
+
+// writeAtomic writes a file through a synced temporary file and a rename,
+// then syncs the directory so the rename itself survives a crash.
+func writeAtomic(path string, write func(io.Writer) error) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err = write(tmp); err != nil {
+		return err
+	}
+	if err = tmp.Sync(); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, fs.ErrInvalid) {
+		return err
+	}
+	return nil
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
