@@ -1,0 +1,77 @@
+// Package answer turns a question into an answer whose every claim is cited
+// to a retrieved passage. This file holds the types every answerer shares;
+// extractive.go answers offline by quoting the passages themselves.
+package answer
+
+import (
+	"context"
+	"strings"
+
+	"github.com/citebot/citebot/retrieval"
+)
+
+// Searcher is what answering needs from an index.
+type Searcher interface {
+	Search(ctx context.Context, query string, k int) ([]retrieval.Result, error)
+	// IDF weighs an analysed term by its rarity in the corpus and tells
+	// whether the corpus has it at all.
+	IDF(term string) (float64, bool)
+}
+
+// Mode names how an answer was produced.
+const (
+	ModeExtractive = "extractive"
+	ModeLLM        = "llm"
+)
+
+// Answer is a reply with its evidence. Text carries [n] markers; each n is
+// the N of one entry of Sources.
+type Answer struct {
+	Question string
+	// Lang is the language of the question ("fr" or "en"); replies and
+	// labels use it.
+	Lang    string
+	Text    string
+	Refused bool
+	Mode    string
+	// Passages are the retrieved passages given to the answerer, best first.
+	Passages []retrieval.Result
+	// Sources are the cited passages only, by N.
+	Sources []Source
+}
+
+// Source is one cited passage: the chunk it comes from and the exact text
+// quoted from it, so that a reader (or the eval) can check the claim.
+type Source struct {
+	N       int
+	ChunkID string
+	DocID   string
+	Title   string
+	Date    string
+	URL     string
+	// Quote is text of the chunk, verbatim.
+	Quote string
+}
+
+// QuoteIn reports whether the source's quote is found in the passage it
+// names among passages: the definition of a valid citation.
+func (s Source) QuoteIn(passages []retrieval.Result) bool {
+	for _, p := range passages {
+		if p.Chunk.ID == s.ChunkID {
+			return s.Quote != "" && strings.Contains(p.Chunk.Text, s.Quote)
+		}
+	}
+	return false
+}
+
+// notFound is the refusal, in the asker's language.
+func notFound(lang string) string {
+	if lang == "en" {
+		return "I could not find the answer in the documents."
+	}
+	return "Je ne trouve pas la réponse dans les documents."
+}
+
+// MaxQuestionRunes bounds a question: longer input is an error, not a
+// silently truncated search.
+const MaxQuestionRunes = 2000

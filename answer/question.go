@@ -1,0 +1,44 @@
+package answer
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/citebot/citebot/analysis"
+	"github.com/citebot/citebot/retrieval"
+)
+
+// ErrEmptyQuestion is returned for a question with no text; callers treat
+// it as a usage error.
+var ErrEmptyQuestion = errors.New("the question is empty")
+
+// Validate rejects questions that cannot be answered as asked: empty, or
+// longer than MaxQuestionRunes (a pasted document is not a question, and
+// silently cutting it would answer something else).
+func Validate(q string) error {
+	q = strings.TrimSpace(q)
+	if q == "" {
+		return ErrEmptyQuestion
+	}
+	if !utf8.ValidString(q) {
+		return errors.New("the question is not valid UTF-8 text")
+	}
+	if n := utf8.RuneCountInString(q); n > MaxQuestionRunes {
+		return fmt.Errorf("the question is %d characters long; the limit is %d", n, MaxQuestionRunes)
+	}
+	return nil
+}
+
+// Language is the language to answer in: the question's own, or when the
+// question gives no clue (a bare name), the language of the best passage.
+func Language(q string, passages []retrieval.Result) string {
+	if l := analysis.Detect(q); l != "" {
+		return l
+	}
+	if len(passages) > 0 && passages[0].Doc.Lang != "" {
+		return passages[0].Doc.Lang
+	}
+	return "fr"
+}
