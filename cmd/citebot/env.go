@@ -1,0 +1,155 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+
+	"github.com/citebot/citebot/corpus"
+	"github.com/citebot/citebot/llm"
+	"github.com/citebot/citebot/retrieval"
+)
+
+// env is what every command shares: where it writes, its configuration
+// (environment overridden by flags) and its logger.
+type env struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	name           string
+
+	corpusDir, dataDir string
+	jsonOut, verbose   bool
+	log                *slog.Logger
+}
+
+// flags returns a flag set with the options every command takes.
+func (e *env) flags(args string) *flag.FlagSet {
+	fs := flag.NewFlagSet("citebot "+e.name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.StringVar(&e.corpusDir, "corpus", e.getenv("CITEBOT_CORPUS"), "directory of articles (.txt, .md); empty: the built-in corpus [CITEBOT_CORPUS]")
+	fs.StringVar(&e.dataDir, "data-dir", e.getenv("CITEBOT_DATA_DIR"), "where the index is kept [CITEBOT_DATA_DIR] (default "+defaultDataDir(e.getenv)+")")
+	fs.BoolVar(&e.jsonOut, "json", false, "print JSON")
+	fs.BoolVar(&e.verbose, "v", false, "log progress and decisions to stderr")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: citebot %s [flags] %s\n\nFlags:\n", e.name, args)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses flags that may come before, between or after the
+// positional arguments ("citebot ask --json Who …" and "citebot ask Who … --json").
+func (e *env) parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usageError{err.Error()}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		rest = append(rest, args[0])
+		args = args[1:]
+	}
+	level := slog.LevelWarn
+	if e.verbose {
+		level = slog.LevelInfo
+	}
+	e.log = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+	if e.dataDir == "" {
+		e.dataDir = defaultDataDir(e.getenv)
+	}
+	return rest, nil
+}
+
+// defaultDataDir follows the XDG base directory convention.
+func defaultDataDir(getenv func(string) string) string {
+	if d := getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "citebot")
+	}
+	if h := getenv("HOME"); h != "" {
+		return filepath.Join(h, ".local", "share", "citebot")
+	}
+	return filepath.Join(".citebot")
+}
+
+// loadCorpus reads the configured corpus, warning about each file it
+// cannot use.
+func (e *env) loadCorpus() ([]corpus.Document, error) {
+	var docs []corpus.Document
+	var skipped []corpus.Skipped
+	var err error
+	if e.corpusDir == "" {
+		docs, skipped, err = corpus.Load(corpus.Default())
+	} else {
+		docs, skipped, err = corpus.LoadDir(e.corpusDir)
+	}
+	for _, s := range skipped {
+		e.log.Warn("skipping corpus file", "file", s.Name, "reason", s.Err)
+	}
+	return docs, err
+}
+
+// indexDir keeps one index per corpus under the data directory, so that
+// switching corpora does not rebuild back and forth.
+func (e *env) indexDir() string {
+	key := "default"
+	if e.corpusDir != "" {
+		abs, err := filepath.Abs(e.corpusDir)
+		if err != nil {
+			abs = e.corpusDir
+		}
+		sum := sha256.Sum256([]byte(abs))
+		key = filepath.Base(abs) + "-" + hex.EncodeToString(sum[:4])
+	}
+	return filepath.Join(e.dataDir, "index", key)
+}
+
+// embedder is the built-in hashed embedder unless an OpenAI-compatible API
+// is configured and CITEBOT_EMBED_MODEL is not "local".
+func (e *env) embedder() (retrieval.Embedder, error) {
+	key, base := e.getenv("OPENAI_API_KEY"), e.getenv("OPENAI_BASE_URL")
+	model := strings.TrimSpace(e.getenv("CITEBOT_EMBED_MODEL"))
+	if model == "local" || (key == "" && base == "") {
+		return retrieval.NewHashed(), nil
+	}
+	if model == "" {
+		model = "text-embedding-3-small"
+	}
+	emb, err := llm.NewEmbedder(llm.Config{APIKey: key, BaseURL: base, EmbedModel: model})
+	if err != nil {
+		return nil, fmt.Errorf("embedding configuration: %w", err)
+	}
+	return emb, nil
+}
+
+// openIndex loads the corpus and opens (building or refreshing) its index.
+func (e *env) openIndex(ctx context.Context, progress func(done, total int)) (*retrieval.Index, retrieval.Stats, error) {
+	docs, err := e.loadCorpus()
+	if err != nil {
+		return nil, retrieval.Stats{}, err
+	}
+	emb, err := e.embedder()
+	if err != nil {
+		return nil, retrieval.Stats{}, err
+	}
+	dir := e.indexDir()
+	ix, st, err := retrieval.Open(ctx, docs, retrieval.Options{Dir: dir, Embedder: emb, Progress: progress, Logger: e.log})
+	if err != nil {
+		return nil, st, fmt.Errorf("index: %w", err)
+	}
+	e.log.Info("index ready", "dir", dir, "embedder", emb.Fingerprint(), "chunks", ix.Len(),
+		"loaded", st.Loaded, "embedded", st.Embedded, "reused", st.Reused, "removed", st.Removed, "rebuilt", st.Rebuilt)
+	return ix, st, nil
+}

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+)
+
+type indexOut struct {
+	Dir       string `json:"dir"`
+	Embedder  string `json:"embedder"`
+	Documents int    `json:"documents"`
+	Chunks    int    `json:"chunks"`
+	Loaded    bool   `json:"loaded"`
+	Rebuilt   string `json:"rebuilt,omitempty"`
+	Embedded  int    `json:"embedded"`
+	Reused    int    `json:"reused"`
+	Removed   int    `json:"removed"`
+	Saved     bool   `json:"saved"`
+}
+
+func runIndex(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("")
+	rest, err := e.parse(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("index takes no arguments")
+	}
+	emb, err := e.embedder()
+	if err != nil {
+		return err
+	}
+	ix, st, err := e.openIndex(ctx, progressReporter(e.stderr))
+	if err != nil {
+		return err
+	}
+	out := indexOut{Dir: e.indexDir(), Embedder: emb.Fingerprint(), Documents: len(ix.Documents()), Chunks: ix.Len(),
+		Loaded: st.Loaded, Rebuilt: st.Rebuilt, Embedded: st.Embedded, Reused: st.Reused, Removed: st.Removed, Saved: st.Saved}
+	if e.jsonOut {
+		return writeJSON(e.stdout, out)
+	}
+	fmt.Fprintf(e.stdout, "Indexed %d documents, %d chunks: %d embedded, %d reused, %d removed.\n",
+		out.Documents, out.Chunks, out.Embedded, out.Reused, out.Removed)
+	if out.Saved {
+		fmt.Fprintf(e.stdout, "Saved to %s.\n", out.Dir)
+	} else if out.Loaded {
+		fmt.Fprintf(e.stdout, "Up to date in %s.\n", out.Dir)
+	} else {
+		fmt.Fprintln(e.stdout, "Not saved: the index lives in memory only (see the warning above).")
+	}
+	return nil
+}
+
+// progressReporter draws a progress bar when w is a terminal and prints
+// plain lines otherwise, so logs and CI output stay readable.
+func progressReporter(w io.Writer) func(done, total int) {
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		var bar *progressbar.ProgressBar
+		return func(done, total int) {
+			if bar == nil {
+				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(w),
+					progressbar.OptionSetDescription("embedding chunks"), progressbar.OptionShowCount(),
+					progressbar.OptionClearOnFinish())
+			}
+			bar.Set(done)
+		}
+	}
+	return func(done, total int) {
+		fmt.Fprintf(w, "embedded %d/%d chunks\n", done, total)
+	}
+}

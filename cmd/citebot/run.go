@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// usageError marks errors caused by how citebot was called (exit status 2).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Sprintf(format, args...)}
+}
+
+// command is one subcommand: its one-line help and what it does.
+type command struct {
+	args, help string
+	run        func(ctx context.Context, env *env, args []string) error
+}
+
+func commands() map[string]command {
+	return map[string]command{
+		"ask":     {"QUESTION...", "answer a question with citations", runAsk},
+		"search":  {"QUERY...", "top passages with their fused, vector and BM25 scores", runSearch},
+		"sources": {"", "the indexed documents", runSources},
+		"index":   {"", "build or refresh the persisted index", runIndex},
+		"eval":    {"FILE.jsonl", "run an evaluation set and print its metrics", runEval},
+	}
+}
+
+var commandOrder = []string{"ask", "search", "sources", "index", "eval"}
+
+// run executes citebot with args (without the program name). getenv reads
+// configuration, so tests pass their own environment.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	if len(args) == 0 {
+		printUsage(stderr)
+		return usagef("missing command")
+	}
+	name := args[0]
+	if name == "help" || name == "-h" || name == "--help" {
+		printUsage(stdout)
+		return nil
+	}
+	cmd, ok := commands()[name]
+	if !ok {
+		printUsage(stderr)
+		return usagef("unknown command %q", name)
+	}
+	e := &env{stdout: stdout, stderr: stderr, getenv: getenv, name: name}
+	return cmd.run(ctx, e, args[1:])
+}
+
+func printUsage(w io.Writer) {
+	var b strings.Builder
+	b.WriteString("Usage: citebot COMMAND [flags] [ARGS]\n\nCommands:\n")
+	cmds := commands()
+	for _, name := range commandOrder {
+		c := cmds[name]
+		fmt.Fprintf(&b, "  %-8s %-12s %s\n", name, c.args, c.help)
+	}
+	b.WriteString("\nRun 'citebot COMMAND -h' for the flags of a command.\n")
+	io.WriteString(w, b.String())
+}
+
+// exitCode maps run's error to the exit status of DESIGN.md and prints it.
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintf(stderr, "citebot: %v\n", err)
+	var u usageError
+	if errors.As(err, &u) {
+		return 2
+	}
+	return 1
+}
