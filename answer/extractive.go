@@ -42,7 +42,7 @@ func (e *Extractive) Answer(ctx context.Context, question string) (Answer, error
 	}
 	a := Answer{Question: question, Lang: Language(question, passages), Mode: ModeExtractive, Passages: passages}
 	words := questionWords(question, e.Index.IDF)
-	units := scoreUnits(words, passages)
+	units := scoreUnits(words, questionType(question), passages)
 	if len(units) == 0 || bestCoverage(units) < cmp.Or(e.MinCoverage, DefaultMinCoverage) {
 		a.Refused, a.Text = true, notFound(a.Lang)
 		return a, nil
@@ -53,13 +53,17 @@ func (e *Extractive) Answer(ctx context.Context, question string) (Answer, error
 }
 
 // scoreUnits scores every quotable unit of the passages, best first.
-func scoreUnits(words []queryWord, passages []retrieval.Result) []unit {
+func scoreUnits(words []queryWord, want answerType, passages []retrieval.Result) []unit {
 	var out []unit
 	for i, p := range passages {
 		for _, u := range passageUnits(i, p.Chunk.Text) {
-			cov, per := coverage(words, newBag(u.text(p.Chunk.Text)))
+			text := u.text(p.Chunk.Text)
+			cov, per := coverage(words, newBag(text))
 			u.coverage, u.covers = cov, per
 			u.score = cov*u.shape + 0.05/float64(i+1)
+			if want.fits(text) {
+				u.score *= answerTypeBonus
+			}
 			out = append(out, u)
 		}
 	}

@@ -54,3 +54,23 @@ func TestCognate(t *testing.T) {
 		}
 	}
 }
+
+func TestAnswerTypes(t *testing.T) {
+	tests := []struct {
+		question, sentence string
+		want               bool
+	}{
+		{"Combien OpenAI a-t-elle levé ?", "L'entreprise a levé 40 milliards.", true},
+		{"How much did they raise?", "L'entreprise a levé des fonds.", false},
+		{"Quand le sommet a-t-il eu lieu ?", "Le sommet s'ouvre ce mercredi.", true},
+		{"When was the plan launched?", "Le plan a été lancé en 2025.", true},
+		{"When was the plan launched?", "Le plan compte 2025 mesures.", true}, // a bare year-like number counts
+		{"When was the plan launched?", "Le plan a été lancé.", false},
+		{"Qui dirige OpenAI ?", "Sam Altman dirige OpenAI depuis 2019.", false}, // no announced type
+	}
+	for _, tt := range tests {
+		if got := questionType(tt.question).fits(tt.sentence); got != tt.want {
+			t.Errorf("%q / %q: got %v, want %v", tt.question, tt.sentence, got, tt.want)
+		}
+	}
+}

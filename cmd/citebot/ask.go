@@ -13,6 +13,7 @@ import (
 func runAsk(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("QUESTION...")
 	k := fs.Int("k", 8, "passages to retrieve")
+	minCov := minCoverageFlag(fs)
 	rest, err := e.parse(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
@@ -27,7 +28,7 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ex := &answer.Extractive{Index: ix, K: *k}
+	ex := &answer.Extractive{Index: ix, K: *k, MinCoverage: *minCov}
 	a, err := ex.Answer(ctx, question)
 	if err != nil {
 		return err
@@ -36,6 +37,12 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 		return writeJSON(e.stdout, answerJSON(a))
 	}
 	return writeAnswer(e.stdout, a)
+}
+
+// minCoverageFlag registers the refusal threshold shared by ask and eval.
+func minCoverageFlag(fs *flag.FlagSet) *float64 {
+	return fs.Float64("min-coverage", answer.DefaultMinCoverage,
+		"share of the question's weighted words the best quote must contain, else decline")
 }
 
 // checkQuestion turns an unusable question into a usage error (exit 2)

@@ -26,6 +26,7 @@ type env struct {
 
 	corpusDir, dataDir string
 	jsonOut, verbose   bool
+	chunking           corpus.ChunkOptions
 	log                *slog.Logger
 }
 
@@ -35,6 +36,9 @@ func (e *env) flags(args string) *flag.FlagSet {
 	fs.SetOutput(e.stderr)
 	fs.StringVar(&e.corpusDir, "corpus", e.getenv("CITEBOT_CORPUS"), "directory of articles (.txt, .md); empty: the built-in corpus [CITEBOT_CORPUS]")
 	fs.StringVar(&e.dataDir, "data-dir", e.getenv("CITEBOT_DATA_DIR"), "where the index is kept [CITEBOT_DATA_DIR] (default "+defaultDataDir(e.getenv)+")")
+	def := corpus.DefaultChunkOptions()
+	fs.IntVar(&e.chunking.MaxChars, "chunk-chars", def.MaxChars, "largest chunk, in characters (changing it rebuilds the index)")
+	fs.IntVar(&e.chunking.OverlapSentences, "chunk-overlap", def.OverlapSentences, "sentences shared by consecutive chunks")
 	fs.BoolVar(&e.jsonOut, "json", false, "print JSON")
 	fs.BoolVar(&e.verbose, "v", false, "log progress and decisions to stderr")
 	fs.Usage = func() {
@@ -69,6 +73,9 @@ func (e *env) parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	e.log = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
 	if e.dataDir == "" {
 		e.dataDir = defaultDataDir(e.getenv)
+	}
+	if e.chunking.MaxChars < 50 || e.chunking.OverlapSentences < 0 {
+		return nil, usagef("-chunk-chars must be at least 50 and -chunk-overlap at least 0")
 	}
 	return rest, nil
 }
@@ -145,7 +152,7 @@ func (e *env) openIndex(ctx context.Context, progress func(done, total int)) (*r
 		return nil, retrieval.Stats{}, err
 	}
 	dir := e.indexDir()
-	ix, st, err := retrieval.Open(ctx, docs, retrieval.Options{Dir: dir, Embedder: emb, Progress: progress, Logger: e.log})
+	ix, st, err := retrieval.Open(ctx, docs, retrieval.Options{Dir: dir, Embedder: emb, Chunking: e.chunking, Progress: progress, Logger: e.log})
 	if err != nil {
 		return nil, st, fmt.Errorf("index: %w", err)
 	}

@@ -46,6 +46,7 @@ func metricValues(r eval.Report) map[string]float64 {
 func runEval(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("FILE.jsonl")
 	req := thresholds{}
+	minCov := minCoverageFlag(fs)
 	fs.Var(req, "require", "fail (exit 1) when METRIC=VALUE is not met; repeatable, e.g. -require hit_at_5=0.9")
 	rest, err := e.parse(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
@@ -70,7 +71,7 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ex := &answer.Extractive{Index: ix}
+	ex := &answer.Extractive{Index: ix, MinCoverage: *minCov}
 	report, err := eval.Run(ctx, "offline", cases, ex.Answer)
 	if err != nil {
 		return err
