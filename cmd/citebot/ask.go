@@ -72,7 +72,8 @@ func writeAnswer(w writer, a answer.Answer) error {
 		if s.Date != "" {
 			fmt.Fprintf(&b, " (%s)", s.Date)
 		}
-		fmt.Fprintf(&b, "\n    « %s »\n", s.Quote)
+		quote := strings.ReplaceAll(s.Quote, "\n", "\n      ")
+		fmt.Fprintf(&b, "\n    « %s »\n", quote)
 	}
 	_, err := fmt.Fprint(w, b.String())
 	return err

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 )
 
 func runSearch(ctx context.Context, e *env, args []string) error {
@@ -40,13 +39,16 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 		_, err := fmt.Fprintln(e.stdout, "No passage matches.")
 		return err
 	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "#\tFUSED\tVECTOR\tBM25\tCHUNK\tTITLE")
+	// Fixed widths rather than tabwriter: the passage line under each row
+	// would break tabwriter's column blocks.
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-3s %-7s %-7s %-7s %-25s %s\n", "#", "FUSED", "VECTOR", "BM25", "CHUNK", "TITLE")
 	for i, r := range results {
-		fmt.Fprintf(tw, "%d\t%.4f\t%.3f\t%.2f\t%s\t%s\n", i+1, r.Fused, r.Vector, r.BM25, r.Chunk.ID, shorten(r.Doc.Title, 50))
-		fmt.Fprintf(tw, "\t%s\n", shorten(r.Chunk.Text, 160))
+		fmt.Fprintf(&b, "%-3d %-7.4f %-7.3f %-7.2f %-25s %s\n", i+1, r.Fused, r.Vector, r.BM25, r.Chunk.ID, shorten(r.Doc.Title, 50))
+		fmt.Fprintf(&b, "    %s\n", shorten(r.Chunk.Text, 160))
 	}
-	return tw.Flush()
+	_, err = fmt.Fprint(e.stdout, b.String())
+	return err
 }
 
 // shorten cuts s to at most n runes on a word boundary, on one line.
