@@ -79,15 +79,21 @@ func bestCoverage(units []unit) float64 {
 	return best
 }
 
+// supportRatio is how close to the best quote a further quote must score
+// to be added. Measured (README): 0.5 let in quotes about something else
+// (citation precision 0.79 on dev), 0.6 keeps recall and lifts precision to
+// 0.88, 0.7 starts losing facts.
+const supportRatio = 0.6
+
 // pick keeps the best unit and adds the next ones that cover question words
-// the chosen ones do not, while they score within half of the best and do
-// not repeat a sentence already quoted (chunks overlap).
+// the chosen ones do not, while they score close to the best and do not
+// repeat a sentence already quoted (chunks overlap).
 func pick(units []unit, passages []retrieval.Result, maxN int) []unit {
 	chosen := []unit{units[0]}
 	covered := slices.Clone(units[0].covers)
 	runes := units[0].runes(passages)
 	for _, u := range units[1:] {
-		if len(chosen) == maxN || u.score < units[0].score/2 {
+		if len(chosen) == maxN || u.score < units[0].score*supportRatio {
 			break
 		}
 		gain := 0.0
