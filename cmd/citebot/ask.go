@@ -15,9 +15,7 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	k := fs.Int("k", 8, "passages to retrieve")
 	minCov := minCoverageFlag(fs)
 	rest, err := e.parse(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	} else if err != nil {
+	if err != nil {
 		return err
 	}
 	question := strings.TrimSpace(strings.Join(rest, " "))

@@ -48,6 +48,15 @@ func (e *env) flags(args string) *flag.FlagSet {
 	return fs
 }
 
+// parseNoArgs parses the flags of a command that takes no argument.
+func (e *env) parseNoArgs(fs *flag.FlagSet, args []string) error {
+	rest, err := e.parse(fs, args)
+	if err == nil && len(rest) > 0 {
+		err = usagef("%s takes no arguments", e.name)
+	}
+	return err
+}
+
 // parse parses flags that may come before, between or after the
 // positional arguments ("citebot ask --json Who …" and "citebot ask Who … --json").
 func (e *env) parse(fs *flag.FlagSet, args []string) ([]string, error) {

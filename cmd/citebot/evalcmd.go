@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"strconv"
@@ -49,9 +47,7 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	minCov := minCoverageFlag(fs)
 	fs.Var(req, "require", "fail (exit 1) when METRIC=VALUE is not met; repeatable, e.g. -require hit_at_5=0.9")
 	rest, err := e.parse(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	} else if err != nil {
+	if err != nil {
 		return err
 	}
 	if len(rest) != 1 {

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -27,14 +25,8 @@ type indexOut struct {
 
 func runIndex(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("")
-	rest, err := e.parse(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	} else if err != nil {
+	if err := e.parseNoArgs(fs, args); err != nil {
 		return err
-	}
-	if len(rest) > 0 {
-		return usagef("index takes no arguments")
 	}
 	emb, err := e.embedder()
 	if err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -53,7 +54,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return usagef("unknown command %q", name)
 	}
 	e := &env{stdout: stdout, stderr: stderr, getenv: getenv, name: name}
-	return cmd.run(ctx, e, args[1:])
+	err := cmd.run(ctx, e, args[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		return nil // -h printed the command's usage
+	}
+	return err
 }
 
 func printUsage(w io.Writer) {

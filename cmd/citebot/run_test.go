@@ -73,6 +73,7 @@ func TestUsageErrors(t *testing.T) {
 		{"huge question", []string{"ask", strings.Repeat("mot ", 600)}, "the limit is 2000"},
 		{"bad flag", []string{"search", "--nope", "x"}, "flag provided but not defined"},
 		{"eval without file", []string{"eval"}, "one evaluation file"},
+		{"sources with an argument", []string{"sources", "extra"}, "sources takes no arguments"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -84,6 +85,19 @@ func TestUsageErrors(t *testing.T) {
 				t.Errorf("got stdout %q, want nothing", out)
 			}
 		})
+	}
+}
+
+func TestHelpExitsZero(t *testing.T) {
+	out, stderr, code := cli(t, nil, "ask", "-h")
+	if code != 0 || !strings.Contains(stderr, "Usage: citebot ask") || !strings.Contains(stderr, "-min-coverage") {
+		t.Errorf("got exit %d, stderr %q, want 0 and the flags of ask", code, stderr)
+	}
+	out, _, code = cli(t, nil, "help")
+	for _, c := range commandOrder {
+		if code != 0 || !strings.Contains(out, c) {
+			t.Errorf("got exit %d, %q, want 0 and command %s listed", code, out, c)
+		}
 	}
 }
 

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"strings"
 )
@@ -12,9 +10,7 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("QUERY...")
 	k := fs.Int("k", 8, "passages to show")
 	rest, err := e.parse(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	} else if err != nil {
+	if err != nil {
 		return err
 	}
 	query := strings.TrimSpace(strings.Join(rest, " "))

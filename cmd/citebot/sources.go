@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"text/tabwriter"
 )
@@ -19,14 +17,8 @@ type documentOut struct {
 
 func runSources(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("")
-	rest, err := e.parse(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	} else if err != nil {
+	if err := e.parseNoArgs(fs, args); err != nil {
 		return err
-	}
-	if len(rest) > 0 {
-		return usagef("sources takes no arguments")
 	}
 	ix, _, err := e.openIndex(ctx, nil)
 	if err != nil {
