@@ -1,10 +1,3 @@
-// Package llm is citebot's single gateway to language-model HTTP APIs.
-//
-// Only this package imports go-openai, and none of its types leak through the
-// exported API, so the rest of citebot depends on plain Go types and a change
-// of SDK or provider stays inside this directory. Everything here speaks the
-// OpenAI wire protocol because OpenAI, Mistral, Ollama and vLLM all serve it,
-// which lets one implementation cover hosted and self-hosted deployments.
 package llm
 
 import (
@@ -12,84 +5,50 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"net/http"
-	"net/url"
 	"strings"
 
 	openai "github.com/sashabaranov/go-openai"
 )
 
-// DefaultBatchSize is the number of texts per embeddings request used when
-// Config.BatchSize is not set. It keeps requests under the per-request token
-// limits of Mistral and typical vLLM deployments while still sparing the
-// indexer one round trip per chunk.
-const DefaultBatchSize = 64
-
-// Config tells NewEmbedder how to reach an OpenAI-compatible /v1/embeddings
-// server. It is a plain struct so callers can fill it from flags or the
-// environment without touching go-openai.
-type Config struct {
-	// APIKey is sent as "Authorization: Bearer <APIKey>". Leave it empty for
-	// servers without authentication (Ollama, most vLLM deployments): no
-	// Authorization header is sent then.
-	APIKey string
-	// BaseURL is the API root including the version segment, for example
-	// "http://localhost:11434/v1" for Ollama. Empty means OpenAI's public
-	// endpoint, so the common case needs no configuration.
-	BaseURL string
-	// EmbedModel names the embedding model on the server. It is required
-	// because there is no default that works across providers.
-	EmbedModel string
-	// BatchSize is the maximum number of texts per request; values <= 0 mean
-	// DefaultBatchSize. Lower it for servers with small request limits.
-	BatchSize int
-	// HTTPClient lets callers set timeouts, proxies or test transports. Nil
-	// means a client without timeout, leaving cancellation to the context
-	// passed to Embed.
-	HTTPClient *http.Client
-}
+// embedSetting is the configuration variable that names the embedding
+// model, quoted in errors so users know what to fix.
+const embedSetting = "CITEBOT_EMBED_MODEL"
 
 // Embedder turns texts into unit-length vectors through an OpenAI-compatible
 // embeddings endpoint. It batches texts to keep indexing of large corpora to
-// a few requests, and validates and normalises what the server returns so the
-// vector store can rely on cosine similarity being a plain dot product. An
-// Embedder is safe for concurrent use.
+// a few requests, retries each batch on transient failures, and validates
+// and normalises what the server returns so the vector store can rely on
+// cosine similarity being a plain dot product. An Embedder is safe for
+// concurrent use.
 type Embedder struct {
-	client      *openai.Client
+	b           *backend
 	model       string
 	batchSize   int
 	fingerprint string
 }
 
 // NewEmbedder validates cfg up front so that misconfiguration is reported at
-// start-up rather than on the first indexing run.
+// start-up rather than on the first indexing run. Only APIKey, BaseURL,
+// EmbedModel, BatchSize and HTTPClient are needed; the other fields have
+// usable defaults.
 func NewEmbedder(cfg Config) (*Embedder, error) {
-	if strings.TrimSpace(cfg.EmbedModel) == "" {
+	model := strings.TrimSpace(cfg.EmbedModel)
+	if model == "" {
 		return nil, errors.New("new embedder: embed model is empty")
 	}
-	oc := openai.DefaultConfig(cfg.APIKey)
-	if cfg.BaseURL != "" {
-		oc.BaseURL = cfg.BaseURL
-	}
-	u, err := url.Parse(oc.BaseURL)
+	b, err := newBackend(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("new embedder: parse base url: %w", err)
-	}
-	if u.Scheme == "" || u.Host == "" {
-		return nil, fmt.Errorf("new embedder: base url %q needs a scheme and a host", cfg.BaseURL)
-	}
-	if cfg.HTTPClient != nil {
-		oc.HTTPClient = cfg.HTTPClient
+		return nil, fmt.Errorf("new embedder: %w", err)
 	}
 	batchSize := cfg.BatchSize
 	if batchSize <= 0 {
 		batchSize = DefaultBatchSize
 	}
 	return &Embedder{
-		client:      openai.NewClientWithConfig(oc),
-		model:       cfg.EmbedModel,
+		b:           b,
+		model:       model,
 		batchSize:   batchSize,
-		fingerprint: "openai:" + u.Host + "/" + cfg.EmbedModel,
+		fingerprint: "openai:" + b.host + "/" + model,
 	}, nil
 }
 
@@ -110,10 +69,12 @@ func (e *Embedder) BatchSize() int {
 
 // Embed returns one L2-normalised vector per text, in input order. Texts are
 // sent in batches of the configured size, so n texts cost ceil(n/BatchSize)
-// requests; zero texts cost none. Empty strings are sent as a single space
-// because some servers reject empty input. All vectors of one call share the
-// same dimension, otherwise Embed fails rather than mixing spaces. A failed
-// batch fails the whole call; no partial result is returned.
+// requests plus retries; zero texts cost none. Empty strings are sent as a
+// single space because some servers reject empty input. All vectors of one
+// call share the same dimension, otherwise Embed fails rather than mixing
+// spaces. A failed batch fails the whole call; no partial result is
+// returned. Errors are *Error, except the caller's own cancellation, which
+// satisfies errors.Is(err, ctx.Err()).
 func (e *Embedder) Embed(ctx context.Context, texts []string) ([][]float32, error) {
 	if len(texts) == 0 {
 		return nil, nil
@@ -127,22 +88,20 @@ func (e *Embedder) Embed(ctx context.Context, texts []string) ([][]float32, erro
 		start := b * e.batchSize
 		end := min(start+e.batchSize, len(texts))
 		vecs, err := e.embedBatch(ctx, texts[start:end])
-		if err != nil {
-			return nil, batchError(ctx, b+1, total, err)
+		if err == nil && len(out) > 0 && len(vecs[0]) != len(out[0]) {
+			err = e.b.newError(KindBadResponse, e.model, embedSetting,
+				fmt.Errorf("dimension %d differs from earlier batches (%d)", len(vecs[0]), len(out[0])))
 		}
-		if len(out) > 0 && len(vecs[0]) != len(out[0]) {
-			return nil, fmt.Errorf("embed batch %d/%d: dimension %d differs from earlier batches (%d)",
-				b+1, total, len(vecs[0]), len(out[0]))
+		if err != nil {
+			return nil, batchError(b+1, total, err)
 		}
 		out = append(out, vecs...)
 	}
 	return out, nil
 }
 
-// embedBatch performs exactly one HTTP request for texts and returns their
-// validated, normalised vectors in input order. It is kept separate from
-// Embed, and returns errors unwrapped, so that retry with backoff can wrap
-// it without re-splitting batches or double-wrapping errors.
+// embedBatch sends texts as one request, retried as the policy says, and
+// returns their validated, normalised vectors in input order.
 func (e *Embedder) embedBatch(ctx context.Context, texts []string) ([][]float32, error) {
 	inputs := make([]string, len(texts))
 	for i, t := range texts {
@@ -153,44 +112,33 @@ func (e *Embedder) embedBatch(ctx context.Context, texts []string) ([][]float32,
 	}
 	// EmbeddingRequest rather than EmbeddingRequestStrings: the latter always
 	// sends "user":"", which strict servers may reject as an unknown field.
-	resp, err := e.client.CreateEmbeddings(ctx, openai.EmbeddingRequest{
-		Input: inputs,
-		Model: openai.EmbeddingModel(e.model),
+	req := openai.EmbeddingRequest{Input: inputs, Model: openai.EmbeddingModel(e.model)}
+	var vecs [][]float32
+	err := e.b.withRetry(ctx, false, func(ctx context.Context) error {
+		actx, cancel := e.b.attemptContext(ctx)
+		defer cancel()
+		resp, err := e.b.api.CreateEmbeddings(actx, req)
+		if err != nil {
+			return e.b.fail(ctx, actx, err, e.model, embedSetting)
+		}
+		if vecs, err = orderVectors(resp.Data, len(inputs)); err != nil {
+			return e.b.newError(KindBadResponse, e.model, embedSetting, err)
+		}
+		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return orderVectors(resp.Data, len(inputs))
+	return vecs, err
 }
 
-// batchError adds the batch position and, when known, the HTTP status to err.
-// A cancelled context wins over the transport error it caused, so callers can
-// test the result with errors.Is(err, context.Canceled).
-func batchError(ctx context.Context, batch, total int, err error) error {
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		return fmt.Errorf("embed batch %d/%d: %w", batch, total, ctxErr)
-	}
-	if code := StatusCode(err); code != 0 {
-		return fmt.Errorf("embed batch %d/%d: http status %d: %w", batch, total, code, err)
+// batchError adds the batch position to err. An *Error keeps its identity
+// (its detail gains the position); a context error stays testable with
+// errors.Is(err, context.Canceled).
+func batchError(batch, total int, err error) error {
+	var e *Error
+	if errors.As(err, &e) {
+		e.Err = fmt.Errorf("embed batch %d/%d: %w", batch, total, e.Err)
+		return e
 	}
 	return fmt.Errorf("embed batch %d/%d: %w", batch, total, err)
-}
-
-// StatusCode returns the HTTP status of a failed API call anywhere in err's
-// chain, or 0 when err did not come from an HTTP response (network failure,
-// cancelled context, malformed reply). It lets callers tell rate limits and
-// server faults from bad requests or credentials without importing go-openai.
-func StatusCode(err error) int {
-	// RequestError first: it may wrap an APIError whose status is unset.
-	var reqErr *openai.RequestError
-	if errors.As(err, &reqErr) && reqErr.HTTPStatusCode != 0 {
-		return reqErr.HTTPStatusCode
-	}
-	var apiErr *openai.APIError
-	if errors.As(err, &apiErr) {
-		return apiErr.HTTPStatusCode
-	}
-	return 0
 }
 
 // orderVectors puts each returned embedding at the position given by its

@@ -5,12 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/citebot/citebot/llm/llmtest"
 )
 
 // The retrieval package consumes embedders through this interface (BatchSize
@@ -21,8 +25,6 @@ var _ interface {
 	BatchSize() int
 } = (*Embedder)(nil)
 
-const testModel = "test-embed-model"
-
 // makeTexts returns n distinct texts.
 func makeTexts(n int) []string {
 	texts := make([]string, n)
@@ -32,20 +34,10 @@ func makeTexts(n int) []string {
 	return texts
 }
 
-// newTestEmbedder returns an Embedder pointed at fs.
-func newTestEmbedder(t *testing.T, fs *fakeServer, apiKey string, batchSize int) *Embedder {
-	t.Helper()
-	e, err := NewEmbedder(Config{
-		APIKey:     apiKey,
-		BaseURL:    fs.URL + "/v1",
-		EmbedModel: testModel,
-		BatchSize:  batchSize,
-		HTTPClient: fs.Client(),
-	})
-	if err != nil {
-		t.Fatalf("NewEmbedder: got error %v, want nil", err)
-	}
-	return e
+// reverseItems makes the server answer out of order, keeping each index.
+func reverseItems(items []llmtest.Embedding) []llmtest.Embedding {
+	slices.Reverse(items)
+	return items
 }
 
 func TestEmbedBatches(t *testing.T) {
@@ -74,29 +66,32 @@ func TestEmbedBatches(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fs := newFakeServer(t, func(fs *fakeServer) {
-				if tt.reverse {
-					fs.tweak = reverseItems
+			s := llmtest.New(t)
+			if tt.reverse {
+				for range tt.wantInputs {
+					s.ReplyEmbeddings(llmtest.EmbedReply{Edit: reverseItems})
 				}
+			}
+			e := newTestEmbedder(t, s, &sleepRecorder{}, func(c *Config) {
+				c.APIKey, c.BatchSize = tt.apiKey, tt.batchSize
 			})
-			e := newTestEmbedder(t, fs, tt.apiKey, tt.batchSize)
 
 			got, err := e.Embed(t.Context(), tt.texts)
 			if err != nil {
 				t.Fatalf("Embed: got error %v, want nil", err)
 			}
 
-			reqs := fs.requests()
-			if len(reqs) != len(tt.wantInputs) {
-				t.Fatalf("got %d requests, want %d", len(reqs), len(tt.wantInputs))
+			calls := s.EmbeddingCalls()
+			if len(calls) != len(tt.wantInputs) {
+				t.Fatalf("got %d requests, want %d", len(calls), len(tt.wantInputs))
 			}
 			var sent []string
-			for i, r := range reqs {
-				if r.Model != testModel {
-					t.Errorf("request %d: got model %q, want %q", i, r.Model, testModel)
+			for i, r := range calls {
+				if r.Model != testEmbedModel {
+					t.Errorf("request %d: got model %q, want %q", i, r.Model, testEmbedModel)
 				}
-				if r.Auth != tt.wantAuth {
-					t.Errorf("request %d: got Authorization %q, want %q", i, r.Auth, tt.wantAuth)
+				if auth := r.Header.Get("Authorization"); auth != tt.wantAuth {
+					t.Errorf("request %d: got Authorization %q, want %q", i, auth, tt.wantAuth)
 				}
 				if diff := cmp.Diff(tt.wantInputs[i], r.Input); diff != "" {
 					t.Errorf("request %d: inputs mismatch (-want +got):\n%s", i, diff)
@@ -106,7 +101,7 @@ func TestEmbedBatches(t *testing.T) {
 
 			want := make([][]float32, len(sent))
 			for i, text := range sent {
-				want[i] = fakeVector(text)
+				want[i] = llmtest.Vector(text)
 				if err := normalize(want[i]); err != nil {
 					t.Fatalf("normalize fake vector: %v", err)
 				}
@@ -137,8 +132,8 @@ func TestEmbedNoTexts(t *testing.T) {
 		texts []string
 	}{{"nil", nil}, {"empty", []string{}}} {
 		t.Run(tt.name, func(t *testing.T) {
-			fs := newFakeServer(t, nil)
-			e := newTestEmbedder(t, fs, "k", 4)
+			s := llmtest.New(t)
+			e := newTestEmbedder(t, s, &sleepRecorder{}, nil)
 			got, err := e.Embed(t.Context(), tt.texts)
 			if err != nil {
 				t.Errorf("got error %v, want nil", err)
@@ -146,7 +141,7 @@ func TestEmbedNoTexts(t *testing.T) {
 			if got != nil {
 				t.Errorf("got %v, want nil", got)
 			}
-			if n := len(fs.requests()); n != 0 {
+			if n := len(s.EmbeddingRequests()); n != 0 {
 				t.Errorf("got %d requests, want 0", n)
 			}
 		})
@@ -164,16 +159,17 @@ func TestEmbedContextCancelled(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			started := make(chan struct{})
-			fs := newFakeServer(t, func(fs *fakeServer) { fs.started = started })
-			e := newTestEmbedder(t, fs, "k", 4)
+			s := llmtest.New(t)
+			s.ReplyEmbeddings(llmtest.EmbedReply{Block: true})
+			rec := &sleepRecorder{}
+			e := newTestEmbedder(t, s, rec, func(c *Config) { c.BatchSize = 4 })
 			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()
 			if tt.cancelEarly {
 				cancel()
 			} else {
 				go func() {
-					<-started
+					<-s.Blocked()
 					cancel()
 				}()
 			}
@@ -196,10 +192,37 @@ func TestEmbedContextCancelled(t *testing.T) {
 			if code := StatusCode(err); code != 0 {
 				t.Errorf("got StatusCode %d, want 0", code)
 			}
-			if n := len(fs.requests()); n != tt.wantRequests {
+			if n := len(s.EmbeddingRequests()); n != tt.wantRequests {
 				t.Errorf("got %d requests, want %d", n, tt.wantRequests)
 			}
+			if n := len(rec.recorded()); n != 0 {
+				t.Errorf("got %d retry waits, want 0", n)
+			}
 		})
+	}
+}
+
+func TestEmbedRetriesBatch(t *testing.T) {
+	s := llmtest.New(t)
+	// The second batch fails once with 503, then succeeds.
+	s.ReplyEmbeddings(llmtest.EmbedReply{}, llmtest.EmbedReply{Status: http.StatusServiceUnavailable})
+	rec := &sleepRecorder{}
+	e := newTestEmbedder(t, s, rec, func(c *Config) { c.BatchSize = 2 })
+
+	got, err := e.Embed(t.Context(), makeTexts(4))
+	if err != nil {
+		t.Fatalf("Embed: got error %v, want nil", err)
+	}
+	if len(got) != 4 {
+		t.Errorf("got %d vectors, want 4", len(got))
+	}
+	texts := makeTexts(4)
+	want := [][]string{texts[0:2], texts[2:4], texts[2:4]}
+	if diff := cmp.Diff(want, s.EmbeddingRequests()); diff != "" {
+		t.Errorf("requests mismatch (-want +got):\n%s", diff)
+	}
+	if n := len(rec.recorded()); n != 1 {
+		t.Errorf("got %d retry waits, want 1", n)
 	}
 }
 
@@ -213,6 +236,7 @@ func TestNewEmbedder(t *testing.T) {
 		{"empty model", Config{BaseURL: "http://localhost:11434/v1"}, "embed model is empty", ""},
 		{"base url without scheme", Config{BaseURL: "localhost:11434", EmbedModel: "m"}, "needs a scheme and a host", ""},
 		{"unparsable base url", Config{BaseURL: "http://bad host/v1", EmbedModel: "m"}, "parse base url", ""},
+		{"unsupported scheme", Config{BaseURL: "ftp://example.com/v1", EmbedModel: "m"}, "scheme must be http or https", ""},
 		{"default openai", Config{APIKey: "sk-secret", EmbedModel: "text-embedding-3-small"}, "",
 			"openai:api.openai.com/text-embedding-3-small"},
 		{"ollama", Config{BaseURL: "http://localhost:11434/v1", EmbedModel: "nomic-embed-text"}, "",

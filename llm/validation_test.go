@@ -12,73 +12,71 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/citebot/citebot/llm/llmtest"
 )
 
 func TestEmbedErrors(t *testing.T) {
-	onFirstCall := func(f func([]fakeItem) []fakeItem) func(int, []fakeItem) []fakeItem {
-		return func(call int, data []fakeItem) []fakeItem {
-			if call == 0 {
-				return f(data)
-			}
-			return data
+	edit := func(f func([]llmtest.Embedding) []llmtest.Embedding) []llmtest.EmbedReply {
+		return []llmtest.EmbedReply{{Edit: f}}
+	}
+	times := func(n int, r llmtest.EmbedReply) []llmtest.EmbedReply {
+		out := make([]llmtest.EmbedReply, n)
+		for i := range out {
+			out[i] = r
 		}
+		return out
 	}
 	tests := []struct {
-		name       string
-		setup      func(*fakeServer)
-		texts      int
-		batchSize  int
-		wantErr    []string // substrings of the error message
-		wantStatus int
+		name         string
+		replies      []llmtest.EmbedReply
+		texts        int
+		batchSize    int
+		wantKind     ErrorKind
+		wantErr      []string // substrings of the error message
+		wantStatus   int
+		wantRequests int
 	}{
-		{"401 unauthorized", func(fs *fakeServer) { fs.status = http.StatusUnauthorized },
-			3, 4, []string{"embed batch 1/1", "401", "fake failure"}, 401},
-		{"500 server error", func(fs *fakeServer) { fs.status = http.StatusInternalServerError },
-			3, 4, []string{"embed batch 1/1", "500"}, 500},
-		{"502 non-json body", func(fs *fakeServer) {
-			fs.status, fs.errBody = http.StatusBadGateway, "<html>bad gateway</html>"
-		}, 3, 4, []string{"embed batch 1/1", "502"}, 502},
-		{"fewer embeddings than inputs", func(fs *fakeServer) {
-			fs.tweak = onFirstCall(func(d []fakeItem) []fakeItem { return d[:len(d)-1] })
-		}, 3, 4, []string{"embed batch 1/1", "got 2 embeddings for 3 inputs"}, 0},
-		{"zero vector", func(fs *fakeServer) {
-			fs.tweak = onFirstCall(func(d []fakeItem) []fakeItem {
-				d[1].Embedding = make([]float32, fakeDim)
-				return d
-			})
-		}, 3, 4, []string{"embedding 1", "zero norm"}, 0},
-		{"duplicate index", func(fs *fakeServer) {
-			fs.tweak = onFirstCall(func(d []fakeItem) []fakeItem { d[2].Index = 0; return d })
-		}, 3, 4, []string{"index 0 returned twice"}, 0},
-		{"index out of range", func(fs *fakeServer) {
-			fs.tweak = onFirstCall(func(d []fakeItem) []fakeItem { d[2].Index = 3; return d })
-		}, 3, 4, []string{"index 3 out of range"}, 0},
-		{"empty embedding", func(fs *fakeServer) {
-			fs.tweak = onFirstCall(func(d []fakeItem) []fakeItem {
-				for i := range d {
-					d[i].Embedding = []float32{}
-				}
-				return d
-			})
-		}, 3, 4, []string{"embedding 0 is empty"}, 0},
-		{"dimension mismatch within a batch", func(fs *fakeServer) {
-			fs.tweak = onFirstCall(func(d []fakeItem) []fakeItem { d[1].Embedding = d[1].Embedding[:4]; return d })
-		}, 3, 4, []string{"embedding 1 has dimension 4, want 8"}, 0},
-		{"dimension mismatch across batches", func(fs *fakeServer) {
-			fs.tweak = func(call int, d []fakeItem) []fakeItem {
-				if call == 1 {
-					for i := range d {
-						d[i].Embedding = d[i].Embedding[:4]
-					}
-				}
-				return d
+		{"401 unauthorized is not retried", times(1, llmtest.EmbedReply{Status: http.StatusUnauthorized}),
+			3, 4, KindBadKey, []string{"invalid API key", "OPENAI_API_KEY"}, 401, 1},
+		{"404 model not found", times(1, llmtest.EmbedReply{Status: http.StatusNotFound}),
+			3, 4, KindModelNotFound, []string{`model "test-embed-model" not found`, "CITEBOT_EMBED_MODEL"}, 404, 1},
+		{"persistent 500", times(4, llmtest.EmbedReply{Status: http.StatusInternalServerError}),
+			3, 4, KindUnavailable, []string{"is unavailable: HTTP 500"}, 500, 4},
+		{"502 non-json body", times(4, llmtest.EmbedReply{Status: http.StatusBadGateway, Body: "<html>bad gateway</html>"}),
+			3, 4, KindUnavailable, []string{"HTTP 502"}, 502, 4},
+		{"fewer embeddings than inputs", edit(func(d []llmtest.Embedding) []llmtest.Embedding { return d[:len(d)-1] }),
+			3, 4, KindBadResponse, []string{"embed batch 1/1", "got 2 embeddings for 3 inputs"}, 0, 1},
+		{"zero vector", edit(func(d []llmtest.Embedding) []llmtest.Embedding {
+			d[1].Vector = make([]float32, llmtest.Dim)
+			return d
+		}), 3, 4, KindBadResponse, []string{"embedding 1", "zero norm"}, 0, 1},
+		{"duplicate index", edit(func(d []llmtest.Embedding) []llmtest.Embedding { d[2].Index = 0; return d }),
+			3, 4, KindBadResponse, []string{"index 0 returned twice"}, 0, 1},
+		{"index out of range", edit(func(d []llmtest.Embedding) []llmtest.Embedding { d[2].Index = 3; return d }),
+			3, 4, KindBadResponse, []string{"index 3 out of range"}, 0, 1},
+		{"empty embedding", edit(func(d []llmtest.Embedding) []llmtest.Embedding {
+			for i := range d {
+				d[i].Vector = []float32{}
 			}
-		}, 4, 2, []string{"embed batch 2/2", "dimension 4 differs from earlier batches (8)"}, 0},
+			return d
+		}), 3, 4, KindBadResponse, []string{"embedding 0 is empty"}, 0, 1},
+		{"dimension mismatch within a batch", edit(func(d []llmtest.Embedding) []llmtest.Embedding {
+			d[1].Vector = d[1].Vector[:4]
+			return d
+		}), 3, 4, KindBadResponse, []string{"embedding 1 has dimension 4, want 8"}, 0, 1},
+		{"dimension mismatch across batches", []llmtest.EmbedReply{{}, {Edit: func(d []llmtest.Embedding) []llmtest.Embedding {
+			for i := range d {
+				d[i].Vector = d[i].Vector[:4]
+			}
+			return d
+		}}}, 4, 2, KindBadResponse, []string{"embed batch 2/2", "dimension 4 differs from earlier batches (8)"}, 0, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fs := newFakeServer(t, tt.setup)
-			e := newTestEmbedder(t, fs, "k", tt.batchSize)
+			s := llmtest.New(t)
+			s.ReplyEmbeddings(tt.replies...)
+			e := newTestEmbedder(t, s, &sleepRecorder{}, func(c *Config) { c.BatchSize = tt.batchSize })
 
 			got, err := e.Embed(t.Context(), makeTexts(tt.texts))
 			if err == nil {
@@ -87,13 +85,22 @@ func TestEmbedErrors(t *testing.T) {
 			if got != nil {
 				t.Errorf("got vectors %v, want nil alongside the error", got)
 			}
+			if kind := asError(t, err).Kind; kind != tt.wantKind {
+				t.Errorf("got kind %v, want %v", kind, tt.wantKind)
+			}
 			for _, sub := range tt.wantErr {
 				if !strings.Contains(err.Error(), sub) {
 					t.Errorf("got error %q, want it to contain %q", err, sub)
 				}
 			}
+			if strings.Contains(err.Error(), "sk-test-secret") {
+				t.Errorf("got error %q containing the API key, want it absent", err)
+			}
 			if code := StatusCode(err); code != tt.wantStatus {
 				t.Errorf("got StatusCode %d, want %d", code, tt.wantStatus)
+			}
+			if n := len(s.EmbeddingRequests()); n != tt.wantRequests {
+				t.Errorf("got %d requests, want %d", n, tt.wantRequests)
 			}
 		})
 	}
@@ -112,6 +119,7 @@ func TestStatusCode(t *testing.T) {
 		{"wrapped request error", fmt.Errorf("x: %w", &openai.RequestError{HTTPStatusCode: 503}), 503},
 		{"request error around api error without status",
 			&openai.RequestError{HTTPStatusCode: 400, Err: &openai.APIError{Message: "m"}}, 400},
+		{"llm error", fmt.Errorf("x: %w", &Error{Kind: KindRateLimited, Status: 429}), 429},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,86 @@
+package llm
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/citebot/citebot/llm/llmtest"
+)
+
+const (
+	testEmbedModel = "test-embed-model"
+	testChatModel  = "test-chat-model"
+)
+
+// sleepRecorder stands in for RetryPolicy.Sleep: it records each requested
+// wait and returns at once, so retry tests never wait.
+type sleepRecorder struct {
+	mu     sync.Mutex
+	sleeps []time.Duration
+}
+
+func (r *sleepRecorder) sleep(ctx context.Context, d time.Duration) error {
+	r.mu.Lock()
+	r.sleeps = append(r.sleeps, d)
+	r.mu.Unlock()
+	return ctx.Err()
+}
+
+func (r *sleepRecorder) recorded() []time.Duration {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]time.Duration(nil), r.sleeps...)
+}
+
+// testConfig points a Config at s with a sleep recorder and a short
+// timeout; edit adjusts it for one test.
+func testConfig(s *llmtest.Server, rec *sleepRecorder, edit func(*Config)) Config {
+	cfg := Config{
+		APIKey:     "sk-test-secret",
+		BaseURL:    s.URL,
+		ChatModel:  testChatModel,
+		EmbedModel: testEmbedModel,
+		HTTPClient: s.Client(),
+		Timeout:    10 * time.Second, // a guard: tests that time out set their own
+		Retry:      RetryPolicy{Sleep: rec.sleep},
+	}
+	if edit != nil {
+		edit(&cfg)
+	}
+	return cfg
+}
+
+func newTestClient(t *testing.T, s *llmtest.Server, rec *sleepRecorder, edit func(*Config)) *Client {
+	t.Helper()
+	c, err := NewClient(testConfig(s, rec, edit))
+	if err != nil {
+		t.Fatalf("NewClient: got error %v, want nil", err)
+	}
+	return c
+}
+
+func newTestEmbedder(t *testing.T, s *llmtest.Server, rec *sleepRecorder, edit func(*Config)) *Embedder {
+	t.Helper()
+	e, err := NewEmbedder(testConfig(s, rec, edit))
+	if err != nil {
+		t.Fatalf("NewEmbedder: got error %v, want nil", err)
+	}
+	return e
+}
+
+// asError returns err as an *Error or fails the test.
+func asError(t *testing.T, err error) *Error {
+	t.Helper()
+	e, ok := err.(*Error)
+	if !ok {
+		t.Fatalf("got error %v (%T), want *Error", err, err)
+	}
+	return e
+}
+
+// userMessages is a one-question conversation.
+func userMessages(q string) []Message {
+	return []Message{{Role: "system", Content: "Answer briefly."}, {Role: "user", Content: q}}
+}

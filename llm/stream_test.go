@@ -1,0 +1,176 @@
+package llm
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/citebot/citebot/llm/llmtest"
+)
+
+const longAnswer = "The Eiffel Tower is 330 metres tall [1] and was finished in 1889 [2]."
+
+// collect returns an onDelta that appends to *deltas. onDelta runs on the
+// caller's goroutine, so no lock is needed.
+func collect(deltas *[]string) func(string) {
+	return func(d string) { *deltas = append(*deltas, d) }
+}
+
+func TestChatStream(t *testing.T) {
+	s := llmtest.New(t)
+	s.Reply(llmtest.Reply{Content: longAnswer})
+	c := newTestClient(t, s, &sleepRecorder{}, nil)
+
+	var deltas []string
+	got, err := c.ChatStream(t.Context(), ChatRequest{Messages: userMessages("How tall?")}, collect(&deltas))
+	if err != nil {
+		t.Fatalf("ChatStream: got error %v, want nil", err)
+	}
+	if want := llmtest.Chunks(longAnswer); len(want) < 3 || !cmp.Equal(want, deltas) {
+		t.Errorf("got deltas %q, want %q (at least 3)", deltas, want)
+	}
+	// Usage is word counts: 2+2 prompt words, 14 answer words.
+	want := ChatResponse{
+		Content:      longAnswer,
+		Usage:        Usage{PromptTokens: 4, CompletionTokens: 14, TotalTokens: 18},
+		FinishReason: "stop",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("response mismatch (-want +got):\n%s", diff)
+	}
+	req := s.ChatRequests()[0]
+	if !req.Stream || !req.IncludeUsage {
+		t.Errorf("got stream %v include_usage %v, want both true", req.Stream, req.IncludeUsage)
+	}
+	if req.Temperature == nil || *req.Temperature != 0 {
+		t.Errorf("got temperature %v, want 0", req.Temperature)
+	}
+}
+
+func TestChatStreamNilOnDelta(t *testing.T) {
+	s := llmtest.New(t)
+	s.Reply(llmtest.Reply{Content: longAnswer})
+	c := newTestClient(t, s, &sleepRecorder{}, nil)
+	got, err := c.ChatStream(t.Context(), ChatRequest{Messages: userMessages("q")}, nil)
+	if err != nil || got.Content != longAnswer {
+		t.Errorf("got %q, %v, want %q, nil", got.Content, err, longAnswer)
+	}
+}
+
+// TestChatStreamOptionsRejected covers servers that refuse stream_options:
+// the call is repeated without it and succeeds with zero usage.
+func TestChatStreamOptionsRejected(t *testing.T) {
+	s := llmtest.New(t)
+	s.Reply(
+		llmtest.Reply{Status: http.StatusBadRequest, Content: "Unrecognized request argument supplied: stream_options"},
+		llmtest.Reply{Content: "fine"},
+	)
+	rec := &sleepRecorder{}
+	c := newTestClient(t, s, rec, nil)
+	got, err := c.ChatStream(t.Context(), ChatRequest{Messages: userMessages("q")}, nil)
+	if err != nil {
+		t.Fatalf("ChatStream: got error %v, want nil", err)
+	}
+	if got.Content != "fine" || got.Usage != (Usage{}) {
+		t.Errorf("got %+v, want content \"fine\" and zero usage", got)
+	}
+	reqs := s.ChatRequests()
+	if len(reqs) != 2 || !reqs[0].IncludeUsage || reqs[1].IncludeUsage {
+		t.Errorf("got %d requests, want 2: with include_usage, then without", len(reqs))
+	}
+	if n := len(rec.recorded()); n != 0 {
+		t.Errorf("got %d retry waits, want 0", n)
+	}
+}
+
+func TestChatStreamRetriesBeforeFirstDelta(t *testing.T) {
+	s := llmtest.New(t)
+	s.Reply(llmtest.Reply{Status: http.StatusServiceUnavailable}, llmtest.Reply{Content: longAnswer})
+	rec := &sleepRecorder{}
+	c := newTestClient(t, s, rec, nil)
+
+	var deltas []string
+	got, err := c.ChatStream(t.Context(), ChatRequest{Messages: userMessages("q")}, collect(&deltas))
+	if err != nil {
+		t.Fatalf("ChatStream: got error %v, want nil", err)
+	}
+	if got.Content != longAnswer || strings.Join(deltas, "") != longAnswer {
+		t.Errorf("got content %q and deltas %q, want %q once", got.Content, deltas, longAnswer)
+	}
+	if n := len(s.ChatRequests()); n != 2 {
+		t.Errorf("got %d requests, want 2", n)
+	}
+	if n := len(rec.recorded()); n != 1 {
+		t.Errorf("got %d retry waits, want 1", n)
+	}
+}
+
+func TestChatStreamFailures(t *testing.T) {
+	tests := []struct {
+		name         string
+		reply        llmtest.Reply
+		edit         func(*Config)
+		wantKind     ErrorKind
+		wantDeltas   []string
+		wantRequests int
+		wantMsg      string
+	}{
+		{"malformed chunk", llmtest.Reply{Content: longAnswer, Malformed: true}, nil,
+			KindBadResponse, nil, 1, "unexpected response from"},
+		{"connection cut after two chunks is not retried", llmtest.Reply{Content: longAnswer, BreakAfter: 2}, nil,
+			KindUnavailable, llmtest.Chunks(longAnswer)[:2], 1, "connection closed"},
+		{"silent server times out", llmtest.Reply{Block: true},
+			func(c *Config) { c.Timeout, c.Retry.MaxAttempts = 50*time.Millisecond, 2 },
+			KindTimeout, nil, 2, "within 50ms"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := llmtest.New(t)
+			s.SetDefault(func(llmtest.ChatRequest) llmtest.Reply { return tt.reply })
+			rec := &sleepRecorder{}
+			c := newTestClient(t, s, rec, tt.edit)
+
+			var deltas []string
+			got, err := c.ChatStream(t.Context(), ChatRequest{Messages: userMessages("q")}, collect(&deltas))
+			if err == nil {
+				t.Fatalf("got %+v, nil, want an error", got)
+			}
+			e := asError(t, err)
+			if e.Kind != tt.wantKind || !strings.Contains(e.Error(), tt.wantMsg) {
+				t.Errorf("got %q (kind %v), want kind %v and a message containing %q", e, e.Kind, tt.wantKind, tt.wantMsg)
+			}
+			if !cmp.Equal(tt.wantDeltas, deltas) {
+				t.Errorf("got deltas %q, want %q", deltas, tt.wantDeltas)
+			}
+			if n := len(s.ChatRequests()); n != tt.wantRequests {
+				t.Errorf("got %d requests, want %d", n, tt.wantRequests)
+			}
+			if n := len(rec.recorded()); n != tt.wantRequests-1 {
+				t.Errorf("got %d retry waits, want %d", n, tt.wantRequests-1)
+			}
+		})
+	}
+}
+
+// TestChatStreamWithoutFinish covers a stream that ends cleanly but early:
+// go-openai reports it as a normal end.
+func TestChatStreamWithoutFinish(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		_, _ = w.Write([]byte("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"half an\"}}]}\n\n"))
+	}))
+	defer srv.Close()
+	c, err := NewClient(Config{BaseURL: srv.URL + "/v1", ChatModel: "m", HTTPClient: srv.Client(),
+		Retry: RetryPolicy{Sleep: (&sleepRecorder{}).sleep}})
+	if err != nil {
+		t.Fatalf("NewClient: got error %v, want nil", err)
+	}
+	_, err = c.ChatStream(t.Context(), ChatRequest{Messages: userMessages("q")}, nil)
+	if e := asError(t, err); e.Kind != KindBadResponse || !strings.Contains(e.Error(), "finish reason") {
+		t.Errorf("got %v (kind %v), want a bad response about the finish reason", err, e.Kind)
+	}
+}
