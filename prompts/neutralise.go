@@ -1,0 +1,89 @@
+package prompts
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"text/template"
+)
+
+// The prompts wrap untrusted text (passages, questions, earlier answers,
+// summaries) in tags such as <passage n="2" ...> ... </passage>, and the
+// model cites passages as [n]. Untrusted text must therefore never contain
+// something the model could read as one of our tags or as a citation
+// number; the functions below rewrite exactly those sequences and leave the
+// rest of the text, names and figures included, as it was.
+
+var (
+	// tagOpenRE matches the "<" of anything that could read as a tag or a
+	// chat-template token: "</passage>", "< passage", "<\/question>",
+	// "<|eot_id|>", and their full-width look-alikes. A "<" before a digit
+	// or a space and a digit ("< 5 %") is not matched.
+	tagOpenRE = regexp.MustCompile(`[<＜﹤](\s*[/\\!?|]*\s*[\pL_|])`)
+
+	// bracketNumRE matches a bracketed number or list of numbers, which the
+	// model could take for one of our citation markers or for a passage
+	// header such as "[9] Title".
+	bracketNumRE = regexp.MustCompile(`[\[［]\s*(\d+(?:\s*[,;–-]\s*\d+)*)\s*[\]］]`)
+
+	// citationRE matches the citation markers a model writes: [2], [1, 3].
+	citationRE = regexp.MustCompile(`[ \t]*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]`)
+
+	// controlRE matches control characters other than newline and tab,
+	// which have no place in a prompt and could hide text from a reviewer.
+	controlRE = regexp.MustCompile(`[\x00-\x08\x0b-\x1f\x7f]`)
+)
+
+// funcMap is the set of functions the templates may call. It is built on
+// demand so that no package-level map exists for anyone to change.
+func funcMap() template.FuncMap {
+	return template.FuncMap{
+		"data":     data,
+		"attr":     attr,
+		"nocite":   nocite,
+		"language": language,
+		"notFound": func() string { return NotFound },
+	}
+}
+
+// data makes untrusted text safe to place between our tags: it cannot open
+// or close a tag ("<" becomes "‹") nor show a citation number ("[9]"
+// becomes "(9)"), so it cannot end its block early or fake a new passage.
+func data(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	s = strings.NewReplacer("\u2028", "\n", "\u2029", "\n").Replace(s)
+	s = controlRE.ReplaceAllString(s, "")
+	s = tagOpenRE.ReplaceAllString(s, "‹$1")
+	s = bracketNumRE.ReplaceAllString(s, "($1)")
+	return strings.TrimSpace(s)
+}
+
+// attr makes untrusted text safe inside a double-quoted tag attribute: on
+// one line, with no quote or angle bracket that could end the attribute or
+// the tag.
+func attr(s string) string {
+	s = strings.NewReplacer(`"`, "'", "<", "‹", ">", "›", "＜", "‹", "＞", "›").Replace(data(s))
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// nocite removes citation markers from an earlier model reply: they point
+// to passages of another prompt and would only mislead the next one.
+func nocite(s string) string {
+	return citationRE.ReplaceAllString(s, "")
+}
+
+// language names a language code for the model, which follows "French"
+// more reliably than "fr". Codes without a name are shown as codes, which
+// large models understand; "" stays "" so templates can fall back.
+func language(code string) string {
+	switch code {
+	case "":
+		return ""
+	case "fr":
+		return "French"
+	case "en":
+		return "English"
+	}
+	return fmt.Sprintf("the language with ISO 639 code %q", code)
+}
