@@ -7,6 +7,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/citebot/citebot/llm"
 	"github.com/citebot/citebot/retrieval"
 )
 
@@ -38,6 +39,18 @@ type Answer struct {
 	Passages []retrieval.Result
 	// Sources are the cited passages only, by N.
 	Sources []Source
+	// Query is what was searched: the question, or its standalone rewrite
+	// for a follow-up.
+	Query string
+	// Notice is a one-line remark for the user: a fallback to extracted
+	// passages, a regenerated answer.
+	Notice string
+	// Streamed is true when Text is exactly what the stream callback got.
+	Streamed bool
+	// RemovedMarkers counts citation numbers that pointed to no passage.
+	RemovedMarkers int
+	// Usage is the tokens spent, when a model was called.
+	Usage llm.Usage
 }
 
 // Source is one cited passage: the chunk it comes from and the exact text
@@ -62,6 +75,29 @@ func (s Source) QuoteIn(passages []retrieval.Result) bool {
 		}
 	}
 	return false
+}
+
+// notice words the one-line remarks of Answer.Notice.
+func notice(lang, kind string) string {
+	en := map[string]string{
+		"regenerated": "The first answer cited no passage; this one was generated again with stricter instructions.",
+		"uncited":     "The language model did not cite the passages; showing extracted passages instead.",
+		"failed":      "The language model is unavailable; showing extracted passages instead.",
+	}
+	fr := map[string]string{
+		"regenerated": "La première réponse ne citait aucun passage ; celle-ci a été régénérée avec des consignes plus strictes.",
+		"uncited":     "Le modèle de langue n'a pas cité les passages ; voici les passages extraits.",
+		"failed":      "Le modèle de langue est indisponible ; voici les passages extraits.",
+	}
+	if lang == "en" {
+		return en[kind]
+	}
+	return fr[kind]
+}
+
+// trimAnswer strips what models add around a bare reply.
+func trimAnswer(s string) string {
+	return strings.Trim(strings.TrimSpace(s), ".\"'`*")
 }
 
 // notFound is the refusal, in the asker's language.

@@ -40,8 +40,8 @@ func checkCitations(t *testing.T, a Answer) {
 		cited[n] = true
 	}
 	for i, s := range a.Sources {
-		if s.N != i+1 {
-			t.Errorf("source %d: got N %d, want %d", i, s.N, i+1)
+		if i > 0 && s.N <= a.Sources[i-1].N {
+			t.Errorf("source %d: got N %d after %d, want increasing numbers", i, s.N, a.Sources[i-1].N)
 		}
 		if !cited[s.N] {
 			t.Errorf("source [%d] is listed but not cited in %q", s.N, a.Text)

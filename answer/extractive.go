@@ -40,7 +40,12 @@ func (e *Extractive) Answer(ctx context.Context, question string) (Answer, error
 	if err != nil {
 		return Answer{}, fmt.Errorf("retrieve: %w", err)
 	}
-	a := Answer{Question: question, Lang: Language(question, passages), Mode: ModeExtractive, Passages: passages}
+	return e.answerFrom(question, passages)
+}
+
+// answerFrom quotes the best sentences of passages already retrieved.
+func (e *Extractive) answerFrom(question string, passages []retrieval.Result) (Answer, error) {
+	a := Answer{Question: question, Query: question, Lang: Language(question, passages), Mode: ModeExtractive, Passages: passages}
 	words := questionWords(question, e.Index.IDF)
 	units := scoreUnits(words, questionType(question), passages)
 	if len(units) == 0 || bestCoverage(units) < cmp.Or(e.MinCoverage, DefaultMinCoverage) {

@@ -11,8 +11,13 @@ import (
 // source, and builds the sources list: passages are numbered in the order
 // they are first cited, and only cited passages appear.
 func render(lang string, chosen []unit, passages []retrieval.Result) (string, []Source) {
+	return renderWith(extractLabel(lang), chosen, passages)
+}
+
+// renderWith is render under another heading.
+func renderWith(label string, chosen []unit, passages []retrieval.Result) (string, []Source) {
 	var b strings.Builder
-	b.WriteString(extractLabel(lang))
+	b.WriteString(label)
 	number := map[int]int{} // passage index → N
 	var sources []Source
 	for _, c := range chosen {

@@ -1,0 +1,106 @@
+package answer
+
+import (
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// markerRE matches a citation marker: [2], [1, 3], [1;3]. Adjacent markers
+// ([1][3]) are separate matches.
+var markerRE = regexp.MustCompile(`\[\s*\d+\s*(?:[,;]\s*\d+\s*)*\]`)
+
+// checked is a generated text after its citation markers were checked
+// against the n passages the model was given.
+type checked struct {
+	text    string // markers pointing to no passage removed
+	cited   []int  // valid passage numbers, ascending, each once
+	removed int    // marker numbers that pointed to no passage
+}
+
+// checkMarkers keeps the numbers of each marker that name one of the n
+// passages and removes the others; a marker left empty disappears with the
+// space before it.
+func checkMarkers(text string, n int) checked {
+	var c checked
+	seen := map[int]bool{}
+	var b strings.Builder
+	last := 0
+	for _, loc := range markerRE.FindAllStringIndex(text, -1) {
+		before := text[last:loc[0]]
+		var keep []string
+		for _, f := range strings.FieldsFunc(text[loc[0]+1:loc[1]-1], func(r rune) bool { return r == ',' || r == ';' || r == ' ' }) {
+			k, err := strconv.Atoi(f)
+			if err != nil || k < 1 || k > n {
+				c.removed++
+				continue
+			}
+			keep = append(keep, f)
+			if !seen[k] {
+				seen[k] = true
+				c.cited = append(c.cited, k)
+			}
+		}
+		if len(keep) == 0 {
+			before = strings.TrimRight(before, " ")
+		}
+		b.WriteString(before)
+		if len(keep) > 0 {
+			b.WriteString("[" + strings.Join(keep, ", ") + "]")
+		}
+		last = loc[1]
+	}
+	b.WriteString(text[last:])
+	c.text = b.String()
+	slices.Sort(c.cited)
+	return c
+}
+
+// maxMarkerLen bounds how long an unclosed "[" is held back while
+// streaming; past it, the bracket cannot open a marker.
+const maxMarkerLen = 16
+
+// streamFilter passes a streamed answer through to the user while checking
+// its markers on the fly, so that an invalid citation is never shown: text
+// after an unclosed "[" is held until the marker closes, and an answer that
+// may still turn out to be the NotFound reply is held entirely.
+type streamFilter struct {
+	n        int // passages
+	notFound string
+	raw      strings.Builder
+	emitted  int // bytes of the checked text already passed on
+	out      func(string)
+}
+
+func (f *streamFilter) write(delta string) {
+	f.raw.WriteString(delta)
+	raw := f.raw.String()
+	if t := strings.TrimSpace(raw); strings.HasPrefix(f.notFound, t) {
+		return
+	}
+	safe := raw
+	if i := strings.LastIndexByte(raw, '['); i >= 0 && !strings.ContainsRune(raw[i:], ']') && len(raw)-i < maxMarkerLen {
+		safe = raw[:i]
+	}
+	// Trailing spaces wait too: they vanish if an invalid marker follows.
+	f.emit(checkMarkers(strings.TrimRight(safe, " "), f.n).text)
+}
+
+// flush passes on whatever was held back, once the stream has ended.
+func (f *streamFilter) flush() {
+	raw := f.raw.String()
+	if strings.TrimSpace(raw) == f.notFound {
+		return
+	}
+	f.emit(checkMarkers(raw, f.n).text)
+}
+
+func (f *streamFilter) emit(text string) {
+	// Removing a marker can shorten the text only at the end of what was
+	// held back, never before what was already shown.
+	if len(text) > f.emitted && f.out != nil {
+		f.out(text[f.emitted:])
+		f.emitted = len(text)
+	}
+}

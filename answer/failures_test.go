@@ -1,0 +1,136 @@
+package answer
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/citebot/citebot/llm/llmtest"
+)
+
+func TestRetryAfterThenSuccess(t *testing.T) {
+	fake := llmtest.New(t)
+	fake.Reply(llmtest.Reply{Status: 429, RetryAfter: "2"}, llmtest.Reply{Content: "Un partenariat stratégique [1]."})
+	g, _, slept := newGenerator(t, fake)
+	a, err := g.Answer(context.Background(), frQuestion, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Mode != ModeLLM || a.Notice != "" || len(fake.ChatRequests()) != 2 {
+		t.Errorf("got mode %s, notice %q, %d requests; want the model's answer after one retry", a.Mode, a.Notice, len(fake.ChatRequests()))
+	}
+	if len(slept.got) != 1 || slept.got[0] < 2*time.Second {
+		t.Errorf("got waits %v, want one of at least the 2s Retry-After", slept.got)
+	}
+}
+
+// The model failing in any way must still give the user a cited answer and
+// say what happened.
+func TestModelFailuresFallBackToExtracts(t *testing.T) {
+	tests := []struct {
+		name    string
+		replies []llmtest.Reply
+		timeout time.Duration
+		want    string // in the notice
+	}{
+		{"persistent 500", []llmtest.Reply{{Status: 500}, {Status: 500}, {Status: 500}}, 0, "indisponible"},
+		{"slow server", []llmtest.Reply{{Block: true}, {Block: true}, {Block: true}}, 50 * time.Millisecond, "within 50ms"},
+		{"malformed stream", []llmtest.Reply{{Malformed: true}, {Malformed: true}, {Malformed: true}}, 0, "unexpected response"},
+		{"error mid-stream", []llmtest.Reply{{Content: "Le Royaume-Uni a signé un long partenariat avec OpenAI et bien plus [1].", BreakAfter: 2}}, 0, "indisponible"},
+		{"bad key", []llmtest.Reply{{Status: 401}}, 0, "OPENAI_API_KEY"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake := llmtest.New(t)
+			fake.Reply(tt.replies...)
+			g, _, slept := newGenerator(t, fake)
+			if tt.timeout > 0 {
+				g.LLM = newClient(t, fake, tt.timeout, slept)
+			}
+			var shown strings.Builder
+			a, err := g.Answer(context.Background(), frQuestion, nil, func(s string) { shown.WriteString(s) })
+			if err != nil {
+				t.Fatalf("got error %v, want a fallback answer", err)
+			}
+			if a.Mode != ModeExtractive || a.Streamed || len(a.Sources) == 0 || !strings.Contains(a.Notice, tt.want) {
+				t.Errorf("got mode %s streamed %v, %d sources, notice %q; want extracts with a notice mentioning %q", a.Mode, a.Streamed, len(a.Sources), a.Notice, tt.want)
+			}
+			checkCitations(t, a)
+		})
+	}
+}
+
+func TestUncitedAnswerIsRegeneratedOnce(t *testing.T) {
+	fake := llmtest.New(t)
+	fake.Reply(llmtest.Reply{Content: "Un partenariat, sans source."}, llmtest.Reply{Content: "Un partenariat stratégique [1]."})
+	g, _, _ := newGenerator(t, fake)
+	a, err := g.Answer(context.Background(), frQuestion, nil, func(string) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reqs := fake.ChatRequests()
+	if len(reqs) != 2 || reqs[1].Stream {
+		t.Fatalf("got %d requests, want a second, plain one", len(reqs))
+	}
+	if !strings.Contains(reqs[1].Messages[0].Content, reqs[0].Messages[0].Content[:40]) || reqs[1].Messages[0].Content == reqs[0].Messages[0].Content {
+		t.Error("got the same instructions twice, want stricter ones the second time")
+	}
+	if a.Text != "Un partenariat stratégique [1]." || a.Streamed || !strings.Contains(a.Notice, "régénérée") {
+		t.Errorf("got %q (streamed %v), notice %q; want the regenerated answer and a notice", a.Text, a.Streamed, a.Notice)
+	}
+
+	fake = llmtest.New(t)
+	fake.Reply(llmtest.Reply{Content: "Sans source."}, llmtest.Reply{Content: "Toujours sans source [7]."})
+	g, _, _ = newGenerator(t, fake)
+	a, err = g.Answer(context.Background(), frQuestion, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Mode != ModeExtractive || !strings.Contains(a.Notice, "pas cité") || len(fake.ChatRequests()) != 2 {
+		t.Errorf("got mode %s, notice %q after %d requests; want extracts after two uncited answers", a.Mode, a.Notice, len(fake.ChatRequests()))
+	}
+}
+
+func TestModelNotFoundReplyIsARefusal(t *testing.T) {
+	fake := llmtest.New(t)
+	fake.Reply(llmtest.Reply{Content: "NOT_FOUND"})
+	g, _, _ := newGenerator(t, fake)
+	var shown strings.Builder
+	a, err := g.Answer(context.Background(), frQuestion, nil, func(s string) { shown.WriteString(s) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Refused || len(a.Sources) != 0 || shown.Len() != 0 || !strings.Contains(a.Text, "Je ne trouve pas") {
+		t.Errorf("got refused=%v, %d sources, shown %q, text %q; want a refusal and nothing streamed", a.Refused, len(a.Sources), shown.String(), a.Text)
+	}
+}
+
+func TestWeakEvidenceIsRefusedWithoutCallingTheModel(t *testing.T) {
+	fake := llmtest.New(t)
+	g, _, _ := newGenerator(t, fake)
+	a, err := g.Answer(context.Background(), "Quelle est la recette de la tarte Tatin ?", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Refused || len(a.Sources) != 0 {
+		t.Errorf("got %+v, want a refusal", a)
+	}
+	if n := len(fake.ChatRequests()); n != 0 {
+		t.Errorf("got %d chat requests, want 0", n)
+	}
+}
+
+func TestCancelledQuestionReturnsTheContextError(t *testing.T) {
+	fake := llmtest.New(t)
+	fake.Reply(llmtest.Reply{Block: true})
+	g, _, _ := newGenerator(t, fake)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-fake.Blocked()
+		cancel()
+	}()
+	if _, err := g.Answer(ctx, frQuestion, nil, nil); err == nil || ctx.Err() == nil {
+		t.Errorf("got %v, want the cancellation", err)
+	}
+}

@@ -1,0 +1,131 @@
+package answer
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/citebot/citebot/analysis"
+	"github.com/citebot/citebot/llm"
+	"github.com/citebot/citebot/prompts"
+	"github.com/citebot/citebot/retrieval"
+)
+
+// Chatter is the language model, as answering needs it.
+type Chatter interface {
+	Chat(ctx context.Context, req llm.ChatRequest) (llm.ChatResponse, error)
+	ChatStream(ctx context.Context, req llm.ChatRequest, onDelta func(string)) (llm.ChatResponse, error)
+}
+
+// Turn is one exchange of a conversation, for follow-up questions.
+type Turn = prompts.Turn
+
+// Generator answers with a language model over the retrieved passages and
+// checks every citation it writes. It never spends a model call on a
+// question the passages cannot answer, and it falls back to the extractive
+// answer, with a notice, when the model fails.
+type Generator struct {
+	Index Searcher
+	LLM   Chatter
+	// CorpusLang is the documents' language; questions in another one are
+	// also searched in translation.
+	CorpusLang string
+	// K passages are given to the model (default 6).
+	K int
+	// MinCoverage is the evidence gate, as for Extractive.
+	MinCoverage float64
+	Logger      *slog.Logger
+}
+
+// Answer answers question, given the earlier turns of a conversation.
+// onDelta, when set, receives the answer text as it is generated, with
+// invalid citation markers already removed; Answer.Streamed tells whether
+// the final text is exactly what onDelta received.
+func (g *Generator) Answer(ctx context.Context, question string, history []Turn, onDelta func(string)) (Answer, error) {
+	if err := Validate(question); err != nil {
+		return Answer{}, err
+	}
+	queries := g.rewrite(ctx, question, history)
+	passages, err := g.retrieve(ctx, queries)
+	if err != nil {
+		return Answer{}, err
+	}
+	a := Answer{Question: question, Lang: Language(question, passages), Mode: ModeLLM, Passages: passages, Query: queries[0]}
+	if g.evidence(queries, passages) < cmp.Or(g.MinCoverage, DefaultMinCoverage) {
+		a.Refused, a.Text = true, notFound(a.Lang)
+		return a, nil
+	}
+	return g.generate(ctx, a, onDelta)
+}
+
+// rewrite turns a follow-up into a standalone question and, when the
+// question is not in the corpus language, adds its translation. Without a
+// model answer it keeps the question as asked.
+func (g *Generator) rewrite(ctx context.Context, question string, history []Turn) []string {
+	lang := analysis.Detect(question)
+	corpusLang := cmp.Or(g.CorpusLang, "fr")
+	if len(history) == 0 && (lang == "" || lang == corpusLang) {
+		return []string{question}
+	}
+	p, err := prompts.Rewrite(prompts.RewriteData{History: history, Question: question, QuestionLang: cmp.Or(lang, corpusLang), CorpusLang: corpusLang})
+	if err != nil {
+		return []string{question}
+	}
+	resp, err := g.LLM.Chat(ctx, llm.ChatRequest{Messages: messages(p), Temperature: 0, MaxTokens: 300})
+	if err != nil {
+		g.log().Warn("query rewrite failed; searching with the question as asked", "err", err)
+		return []string{question}
+	}
+	query, translation, ok := prompts.ParseRewrite(resp.Content)
+	if !ok {
+		g.log().Warn("unreadable query rewrite; searching with the question as asked", "reply", resp.Content)
+		return []string{question}
+	}
+	out := []string{query}
+	if !strings.EqualFold(strings.TrimSpace(translation), strings.TrimSpace(query)) {
+		out = append(out, translation)
+	}
+	return out
+}
+
+// retrieve searches with each query and fuses the rankings.
+func (g *Generator) retrieve(ctx context.Context, queries []string) ([]retrieval.Result, error) {
+	k := cmp.Or(g.K, 6)
+	var lists [][]retrieval.Result
+	for _, q := range queries {
+		rs, err := g.Index.Search(ctx, q, k)
+		if err != nil {
+			return nil, fmt.Errorf("retrieve: %w", err)
+		}
+		lists = append(lists, rs)
+	}
+	return fuseResults(lists, k), nil
+}
+
+// evidence is the best share of a query's words that one passage sentence
+// covers, over the queries (the translation usually matches best).
+func (g *Generator) evidence(queries []string, passages []retrieval.Result) float64 {
+	best := 0.0
+	for _, q := range queries {
+		units := scoreUnits(questionWords(q, g.Index.IDF), anyAnswer, passages)
+		best = max(best, bestCoverage(units))
+	}
+	return best
+}
+
+func (g *Generator) log() *slog.Logger {
+	if g.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return g.Logger
+}
+
+func messages(p prompts.Prompt) []llm.Message {
+	return []llm.Message{{Role: "system", Content: p.System}, {Role: "user", Content: p.User}}
+}
+
+// errNoCitation marks a generated answer whose markers all pointed nowhere.
+var errNoCitation = errors.New("the answer cited no passage")

@@ -1,0 +1,121 @@
+package answer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/citebot/citebot/llm"
+	"github.com/citebot/citebot/prompts"
+	"github.com/citebot/citebot/retrieval"
+)
+
+// generate asks the model, streaming, then checks the citations. An answer
+// without a valid citation is asked again once, with a stricter
+// instruction; a second failure, or any model error, yields the extractive
+// answer with a notice saying so.
+func (g *Generator) generate(ctx context.Context, a Answer, onDelta func(string)) (Answer, error) {
+	res, err := g.complete(ctx, a, false, onDelta)
+	a.Usage = res.usage
+	a.Streamed = onDelta != nil
+	if errors.Is(err, errNoCitation) {
+		a.Streamed = false
+		res, err = g.complete(ctx, a, true, nil)
+		a.Usage = addUsage(a.Usage, res.usage)
+		if err == nil {
+			a.Notice = notice(a.Lang, "regenerated")
+		}
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return a, ctx.Err()
+		}
+		return g.fallback(ctx, a, err)
+	}
+	a.Text, a.Refused, a.RemovedMarkers = res.text, res.refused, res.removed
+	if res.refused {
+		a.Text = notFound(a.Lang)
+		return a, nil
+	}
+	a.Sources = passageSources(a.Passages, res.cited)
+	return a, nil
+}
+
+type completion struct {
+	text    string
+	cited   []int
+	removed int
+	refused bool
+	usage   llm.Usage
+}
+
+// complete runs one model call and checks its markers.
+func (g *Generator) complete(ctx context.Context, a Answer, strict bool, onDelta func(string)) (completion, error) {
+	p, err := prompts.Answer(prompts.AnswerData{Question: a.Question, Lang: a.Lang, Passages: promptPassages(a.Passages), Strict: strict})
+	if err != nil {
+		return completion{}, fmt.Errorf("answer prompt: %w", err)
+	}
+	req := llm.ChatRequest{Messages: messages(p), Temperature: 0}
+	var resp llm.ChatResponse
+	if onDelta != nil {
+		f := &streamFilter{n: len(a.Passages), notFound: prompts.NotFound, out: onDelta}
+		resp, err = g.LLM.ChatStream(ctx, req, f.write)
+		if err == nil {
+			f.flush()
+		}
+	} else {
+		resp, err = g.LLM.Chat(ctx, req)
+	}
+	if err != nil {
+		return completion{usage: resp.Usage}, err
+	}
+	c := checkMarkers(resp.Content, len(a.Passages))
+	out := completion{text: c.text, cited: c.cited, removed: c.removed, usage: resp.Usage}
+	if trimmed := trimAnswer(resp.Content); trimmed == prompts.NotFound {
+		out.refused = true
+		return out, nil
+	}
+	if len(c.cited) == 0 {
+		return out, errNoCitation
+	}
+	return out, nil
+}
+
+// fallback answers extractively after a model failure and says why.
+func (g *Generator) fallback(ctx context.Context, a Answer, cause error) (Answer, error) {
+	g.log().Warn("language model failed; answering with extracted passages", "err", cause)
+	ex := &Extractive{Index: g.Index, K: len(a.Passages), MinCoverage: g.MinCoverage}
+	b, err := ex.answerFrom(a.Question, a.Passages)
+	if err != nil {
+		return a, err
+	}
+	b.Usage, b.Query = a.Usage, a.Query
+	if errors.Is(cause, errNoCitation) {
+		b.Notice = notice(a.Lang, "uncited")
+	} else {
+		b.Notice = notice(a.Lang, "failed") + " (" + cause.Error() + ")"
+	}
+	return b, nil
+}
+
+func promptPassages(rs []retrieval.Result) []prompts.Passage {
+	out := make([]prompts.Passage, len(rs))
+	for i, r := range rs {
+		out[i] = prompts.Passage{N: i + 1, DocID: r.Doc.ID, Title: r.Doc.Title, Date: r.Doc.Date, Text: r.Chunk.Text}
+	}
+	return out
+}
+
+// passageSources lists the cited passages, numbered as the model saw them.
+func passageSources(rs []retrieval.Result, cited []int) []Source {
+	out := make([]Source, 0, len(cited))
+	for _, n := range cited {
+		r := rs[n-1]
+		out = append(out, Source{N: n, ChunkID: r.Chunk.ID, DocID: r.Doc.ID, Title: r.Doc.Title, Date: r.Doc.Date, URL: r.Doc.URL, Quote: r.Chunk.Text})
+	}
+	return out
+}
+
+func addUsage(a, b llm.Usage) llm.Usage {
+	return llm.Usage{PromptTokens: a.PromptTokens + b.PromptTokens, CompletionTokens: a.CompletionTokens + b.CompletionTokens, TotalTokens: a.TotalTokens + b.TotalTokens}
+}
