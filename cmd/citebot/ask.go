@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"fmt"
+	"io"
 	"strings"
 
 	"github.com/citebot/citebot/answer"
@@ -26,15 +26,23 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ex := &answer.Extractive{Index: ix, K: *k, MinCoverage: *minCov}
-	a, err := ex.Answer(ctx, question)
+	ask, _, err := e.answerer(ix, *k, *minCov)
 	if err != nil {
 		return err
 	}
+	var stream func(string)
+	if !e.jsonOut {
+		stream = func(s string) { io.WriteString(e.stdout, s) }
+	}
+	a, err := ask(ctx, question, nil, stream)
+	if err != nil {
+		return err
+	}
+	e.logUsage(a)
 	if e.jsonOut {
 		return writeJSON(e.stdout, answerJSON(a))
 	}
-	return writeAnswer(e.stdout, a)
+	return printAnswer(e.stdout, a)
 }
 
 // minCoverageFlag registers the refusal threshold shared by ask and eval.
@@ -56,30 +64,9 @@ func checkQuestion(q string, fs *flag.FlagSet) error {
 	return usageError{err.Error()}
 }
 
-// writeAnswer prints the answer, then its numbered sources with the
-// quoted passage.
-func writeAnswer(w writer, a answer.Answer) error {
-	var b strings.Builder
-	b.WriteString(a.Text)
-	b.WriteString("\n")
-	if len(a.Sources) > 0 {
-		b.WriteString("\n" + sourcesLabel(a.Lang) + "\n")
+// logUsage reports the tokens a model call spent, for operators.
+func (e *env) logUsage(a answer.Answer) {
+	if a.Usage.TotalTokens > 0 {
+		e.log.Info("tokens", "prompt", a.Usage.PromptTokens, "completion", a.Usage.CompletionTokens, "total", a.Usage.TotalTokens)
 	}
-	for _, s := range a.Sources {
-		fmt.Fprintf(&b, "[%d] %s — %s", s.N, s.Title, s.DocID)
-		if s.Date != "" {
-			fmt.Fprintf(&b, " (%s)", s.Date)
-		}
-		quote := strings.ReplaceAll(s.Quote, "\n", "\n      ")
-		fmt.Fprintf(&b, "\n    « %s »\n", quote)
-	}
-	_, err := fmt.Fprint(w, b.String())
-	return err
-}
-
-func sourcesLabel(lang string) string {
-	if lang == "en" {
-		return "Sources:"
-	}
-	return "Sources :"
 }

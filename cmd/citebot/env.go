@@ -10,16 +10,15 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
-	"strings"
 
 	"github.com/citebot/citebot/corpus"
-	"github.com/citebot/citebot/llm"
 	"github.com/citebot/citebot/retrieval"
 )
 
 // env is what every command shares: where it writes, its configuration
 // (environment overridden by flags) and its logger.
 type env struct {
+	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	name           string
@@ -132,24 +131,6 @@ func (e *env) indexDir() string {
 	return filepath.Join(e.dataDir, "index", key)
 }
 
-// embedder is the built-in hashed embedder unless an OpenAI-compatible API
-// is configured and CITEBOT_EMBED_MODEL is not "local".
-func (e *env) embedder() (retrieval.Embedder, error) {
-	key, base := e.getenv("OPENAI_API_KEY"), e.getenv("OPENAI_BASE_URL")
-	model := strings.TrimSpace(e.getenv("CITEBOT_EMBED_MODEL"))
-	if model == "local" || (key == "" && base == "") {
-		return retrieval.NewHashed(), nil
-	}
-	if model == "" {
-		model = "text-embedding-3-small"
-	}
-	emb, err := llm.NewEmbedder(llm.Config{APIKey: key, BaseURL: base, EmbedModel: model})
-	if err != nil {
-		return nil, fmt.Errorf("embedding configuration: %w", err)
-	}
-	return emb, nil
-}
-
 // openIndex loads the corpus and opens (building or refreshing) its index.
 func (e *env) openIndex(ctx context.Context, progress func(done, total int)) (*retrieval.Index, retrieval.Stats, error) {
 	docs, err := e.loadCorpus()
@@ -161,7 +142,17 @@ func (e *env) openIndex(ctx context.Context, progress func(done, total int)) (*r
 		return nil, retrieval.Stats{}, err
 	}
 	dir := e.indexDir()
-	ix, st, err := retrieval.Open(ctx, docs, retrieval.Options{Dir: dir, Embedder: emb, Chunking: e.chunking, Progress: progress, Logger: e.log})
+	opts := retrieval.Options{Dir: dir, Embedder: emb, Chunking: e.chunking, Progress: progress, Logger: e.log}
+	ix, st, err := retrieval.Open(ctx, docs, opts)
+	if err != nil && ctx.Err() == nil && !isLocal(emb) {
+		// The embedding API is down or misconfigured: answer from the
+		// built-in embedder rather than not at all.
+		e.log.Warn("embedding API failed; using the built-in offline embedder", "err", err)
+		fmt.Fprintf(e.stderr, "note: embeddings unavailable (%v); searching with the built-in embedder\n", err)
+		emb = retrieval.NewHashed()
+		opts.Embedder = emb
+		ix, st, err = retrieval.Open(ctx, docs, opts)
+	}
 	if err != nil {
 		return nil, st, fmt.Errorf("index: %w", err)
 	}

@@ -67,8 +67,13 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ex := &answer.Extractive{Index: ix, MinCoverage: *minCov}
-	report, err := eval.Run(ctx, "offline", cases, ex.Answer)
+	ask, mode, err := e.answerer(ix, 0, *minCov)
+	if err != nil {
+		return err
+	}
+	report, err := eval.Run(ctx, mode, cases, func(ctx context.Context, q string) (answer.Answer, error) {
+		return ask(ctx, q, nil, nil)
+	})
 	if err != nil {
 		return err
 	}

@@ -46,19 +46,32 @@ type passageOut struct {
 	Text       string  `json:"text"`
 }
 
+type usageOut struct {
+	Prompt     int `json:"prompt_tokens"`
+	Completion int `json:"completion_tokens"`
+	Total      int `json:"total_tokens"`
+}
+
 type answerOut struct {
-	Question string       `json:"question"`
-	Lang     string       `json:"lang"`
-	Mode     string       `json:"mode"`
-	Refused  bool         `json:"refused"`
-	Answer   string       `json:"answer"`
-	Sources  []sourceOut  `json:"sources"`
-	Passages []passageOut `json:"passages"`
+	Question       string       `json:"question"`
+	Query          string       `json:"query,omitempty"`
+	Lang           string       `json:"lang"`
+	Mode           string       `json:"mode"`
+	Refused        bool         `json:"refused"`
+	Answer         string       `json:"answer"`
+	Notice         string       `json:"notice,omitempty"`
+	RemovedMarkers int          `json:"removed_markers,omitempty"`
+	Usage          *usageOut    `json:"usage,omitempty"`
+	Sources        []sourceOut  `json:"sources"`
+	Passages       []passageOut `json:"passages"`
 }
 
 func answerJSON(a answer.Answer) answerOut {
-	out := answerOut{Question: a.Question, Lang: a.Lang, Mode: a.Mode, Refused: a.Refused, Answer: a.Text,
-		Sources: []sourceOut{}, Passages: passagesJSON(a.Passages)}
+	out := answerOut{Question: a.Question, Query: a.Query, Lang: a.Lang, Mode: a.Mode, Refused: a.Refused, Answer: a.Text,
+		Notice: a.Notice, RemovedMarkers: a.RemovedMarkers, Sources: []sourceOut{}, Passages: passagesJSON(a.Passages)}
+	if a.Usage.TotalTokens > 0 {
+		out.Usage = &usageOut{a.Usage.PromptTokens, a.Usage.CompletionTokens, a.Usage.TotalTokens}
+	}
 	for _, s := range a.Sources {
 		out.Sources = append(out.Sources, sourceOut{N: s.N, ChunkID: s.ChunkID, DocID: s.DocID, Title: s.Title, Date: s.Date, URL: s.URL, Quote: s.Quote})
 	}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 )
 
@@ -26,19 +27,26 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"ask":     {"QUESTION...", "answer a question with citations", runAsk},
+		"ask":     {"QUESTION...", "answer a question with citations (streams with an LLM)", runAsk},
+		"chat":    {"", "a conversation: follow-up questions understood in context", runChat},
 		"search":  {"QUERY...", "top passages with their fused, vector and BM25 scores", runSearch},
+		"summary": {"[DOC_ID]", "summary of one document, or of the whole corpus", runSummary},
 		"sources": {"", "the indexed documents", runSources},
 		"index":   {"", "build or refresh the persisted index", runIndex},
 		"eval":    {"FILE.jsonl", "run an evaluation set and print its metrics", runEval},
 	}
 }
 
-var commandOrder = []string{"ask", "search", "sources", "index", "eval"}
+var commandOrder = []string{"ask", "chat", "search", "summary", "sources", "index", "eval"}
 
 // run executes citebot with args (without the program name). getenv reads
 // configuration, so tests pass their own environment.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	return runWithInput(ctx, args, os.Stdin, stdout, stderr, getenv)
+}
+
+// runWithInput is run with the input that chat reads from.
+func runWithInput(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
 	if len(args) == 0 {
 		printUsage(stderr)
 		return usagef("missing command")
@@ -53,7 +61,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		printUsage(stderr)
 		return usagef("unknown command %q", name)
 	}
-	e := &env{stdout: stdout, stderr: stderr, getenv: getenv, name: name}
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, name: name}
 	err := cmd.run(ctx, e, args[1:])
 	if errors.Is(err, flag.ErrHelp) {
 		return nil // -h printed the command's usage

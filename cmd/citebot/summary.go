@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+
+	"github.com/citebot/citebot/answer"
+)
+
+func runSummary(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("[DOC_ID]")
+	lang := fs.String("lang", "", "language of the summary, fr or en (default: the corpus language)")
+	rest, err := e.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 1 {
+		return usagef("summary takes at most one document ID")
+	}
+	if *lang != "" && *lang != "fr" && *lang != "en" {
+		return usagef("-lang must be fr or en")
+	}
+	ix, _, err := e.openIndex(ctx, nil)
+	if err != nil {
+		return err
+	}
+	client, err := e.chat()
+	if err != nil {
+		return err
+	}
+	s := &answer.Summarizer{Index: ix, Logger: e.log}
+	if client != nil {
+		s.LLM = client
+	}
+	if *lang == "" {
+		*lang = corpusLang(ix)
+	}
+	var stream func(string)
+	if !e.jsonOut {
+		stream = func(t string) { io.WriteString(e.stdout, t) }
+	}
+	var a answer.Answer
+	if len(rest) == 1 {
+		a, err = s.Document(ctx, rest[0], *lang, stream)
+	} else {
+		a, err = s.Corpus(ctx, *lang, stream)
+	}
+	if errors.Is(err, answer.ErrUnknownDocument) {
+		return usageError{err.Error()}
+	}
+	if err != nil {
+		return err
+	}
+	e.logUsage(a)
+	if e.jsonOut {
+		return writeJSON(e.stdout, answerJSON(a))
+	}
+	return printAnswer(e.stdout, a)
+}
