@@ -30,7 +30,9 @@ func (s *Summarizer) cited(ctx context.Context, lang string, p prompts.Prompt, p
 	if onDelta != nil {
 		f := &streamFilter{n: len(passages), notFound: prompts.NotFound, out: onDelta}
 		resp, err = s.LLM.ChatStream(ctx, req, f.write)
-		f.flush()
+		if err == nil {
+			f.flush()
+		}
 	} else {
 		resp, err = s.LLM.Chat(ctx, req)
 	}

@@ -57,16 +57,31 @@ func corpusLang(ix *retrieval.Index) string {
 	return best
 }
 
+// terminalStream writes streamed text to w and remembers whether any was
+// written, so that a fallback answer does not run into a cut-off one.
+type terminalStream struct {
+	w     io.Writer
+	wrote bool
+}
+
+func (t *terminalStream) write(s string) {
+	t.wrote = t.wrote || s != ""
+	io.WriteString(t.w, s)
+}
+
 // printAnswer finishes an answer on the terminal: the text unless it was
 // already streamed, the notice, then the numbered sources.
-func printAnswer(w io.Writer, a answer.Answer) error {
+func printAnswer(w io.Writer, a answer.Answer, stream *terminalStream) error {
 	var b strings.Builder
 	if !a.Streamed {
+		if stream != nil && stream.wrote {
+			b.WriteString("\n\n")
+		}
 		b.WriteString(a.Text)
 	}
 	b.WriteString("\n")
 	if a.Notice != "" {
-		fmt.Fprintf(&b, "\n(%s)\n", a.Notice)
+		fmt.Fprintf(&b, "\n%s\n", a.Notice)
 	}
 	if len(a.Sources) > 0 {
 		b.WriteString("\n" + sourcesLabel(a.Lang) + "\n")

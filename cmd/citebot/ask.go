@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"io"
 	"strings"
 
 	"github.com/citebot/citebot/answer"
@@ -30,19 +29,21 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	var stream func(string)
-	if !e.jsonOut {
-		stream = func(s string) { io.WriteString(e.stdout, s) }
+	if e.jsonOut {
+		a, err := ask(ctx, question, nil, nil)
+		if err != nil {
+			return err
+		}
+		e.logUsage(a)
+		return writeJSON(e.stdout, answerJSON(a))
 	}
-	a, err := ask(ctx, question, nil, stream)
+	stream := &terminalStream{w: e.stdout}
+	a, err := ask(ctx, question, nil, stream.write)
 	if err != nil {
 		return err
 	}
 	e.logUsage(a)
-	if e.jsonOut {
-		return writeJSON(e.stdout, answerJSON(a))
-	}
-	return printAnswer(e.stdout, a)
+	return printAnswer(e.stdout, a, stream)
 }
 
 // minCoverageFlag registers the refusal threshold shared by ask and eval.

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/citebot/citebot/answer"
@@ -54,7 +53,8 @@ func (e *env) converse(ctx context.Context, ask answerFunc) error {
 			fmt.Fprintf(e.stderr, "%v\n", err)
 			continue
 		}
-		a, err := ask(ctx, q, history, func(s string) { io.WriteString(e.stdout, s) })
+		stream := &terminalStream{w: e.stdout}
+		a, err := ask(ctx, q, history, stream.write)
 		if err != nil {
 			if errors.Is(err, context.Canceled) {
 				return nil
@@ -62,7 +62,7 @@ func (e *env) converse(ctx context.Context, ask answerFunc) error {
 			return err
 		}
 		e.logUsage(a)
-		if err := printAnswer(e.stdout, a); err != nil {
+		if err := printAnswer(e.stdout, a, stream); err != nil {
 			return err
 		}
 		fmt.Fprintln(e.stdout)

@@ -74,6 +74,17 @@ func TestAskWithUnreachableModelFallsBack(t *testing.T) {
 	}
 }
 
+func TestAskCutOffMidStreamShowsExtractsBelow(t *testing.T) {
+	fake := llmtest.New(t)
+	fake.Reply(llmtest.Reply{Content: "Le Royaume-Uni a signé un partenariat stratégique avec OpenAI pour la sécurité [1].", BreakAfter: 2})
+	out, _, code := cli(t, llmEnv(fake), "ask", "Quel partenariat le Royaume-Uni a-t-il signé avec OpenAI ?")
+	// Trailing spaces are held back in case an invalid marker follows.
+	partial := strings.TrimSpace(strings.Join(llmtest.Chunks("Le Royaume-Uni a signé un partenariat stratégique avec OpenAI pour la sécurité [1].")[:2], ""))
+	if code != 0 || !strings.HasPrefix(out, partial+"\n\nExtraits des documents") || !strings.Contains(out, "indisponible") {
+		t.Errorf("got exit %d and %q; want the cut-off text, a blank line, then the extracts and a note", code, out)
+	}
+}
+
 func TestChatRewritesFollowUps(t *testing.T) {
 	fake := llmtest.New(t)
 	fake.Reply(

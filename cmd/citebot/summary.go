@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"io"
 
 	"github.com/citebot/citebot/answer"
 )
@@ -36,15 +35,17 @@ func runSummary(ctx context.Context, e *env, args []string) error {
 	if *lang == "" {
 		*lang = corpusLang(ix)
 	}
-	var stream func(string)
+	var stream *terminalStream
+	var onDelta func(string)
 	if !e.jsonOut {
-		stream = func(t string) { io.WriteString(e.stdout, t) }
+		stream = &terminalStream{w: e.stdout}
+		onDelta = stream.write
 	}
 	var a answer.Answer
 	if len(rest) == 1 {
-		a, err = s.Document(ctx, rest[0], *lang, stream)
+		a, err = s.Document(ctx, rest[0], *lang, onDelta)
 	} else {
-		a, err = s.Corpus(ctx, *lang, stream)
+		a, err = s.Corpus(ctx, *lang, onDelta)
 	}
 	if errors.Is(err, answer.ErrUnknownDocument) {
 		return usageError{err.Error()}
@@ -56,5 +57,5 @@ func runSummary(ctx context.Context, e *env, args []string) error {
 	if e.jsonOut {
 		return writeJSON(e.stdout, answerJSON(a))
 	}
-	return printAnswer(e.stdout, a)
+	return printAnswer(e.stdout, a, stream)
 }
