@@ -6,6 +6,7 @@ package answer
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/citebot/citebot/llm"
 	"github.com/citebot/citebot/retrieval"
@@ -51,6 +52,13 @@ type Answer struct {
 	RemovedMarkers int
 	// Usage is the tokens spent, when a model was called.
 	Usage llm.Usage
+	// Timings says where the time went, for latency metrics.
+	Timings Timings
+}
+
+// Timings are the durations of an answer's stages.
+type Timings struct {
+	Retrieve, Generate time.Duration
 }
 
 // Source is one cited passage: the chunk it comes from and the exact text

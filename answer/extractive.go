@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/citebot/citebot/retrieval"
 )
@@ -36,11 +37,15 @@ func (e *Extractive) Answer(ctx context.Context, question string) (Answer, error
 	if err := Validate(question); err != nil {
 		return Answer{}, err
 	}
+	start := time.Now()
 	passages, err := e.Index.Search(ctx, question, cmp.Or(e.K, 8))
 	if err != nil {
 		return Answer{}, fmt.Errorf("retrieve: %w", err)
 	}
-	return e.answerFrom(question, passages)
+	retrieved := time.Now()
+	a, err := e.answerFrom(question, passages)
+	a.Timings = Timings{Retrieve: retrieved.Sub(start), Generate: time.Since(retrieved)}
+	return a, err
 }
 
 // answerFrom quotes the best sentences of passages already retrieved.

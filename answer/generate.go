@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/citebot/citebot/analysis"
 	"github.com/citebot/citebot/llm"
@@ -48,17 +49,22 @@ func (g *Generator) Answer(ctx context.Context, question string, history []Turn,
 	if err := Validate(question); err != nil {
 		return Answer{}, err
 	}
+	start := time.Now()
 	queries := g.rewrite(ctx, question, history)
 	passages, err := g.retrieve(ctx, queries)
 	if err != nil {
 		return Answer{}, err
 	}
 	a := Answer{Question: question, Lang: Language(question, passages), Mode: ModeLLM, Passages: passages, Query: queries[0]}
+	retrieved := time.Now()
+	a.Timings.Retrieve = retrieved.Sub(start)
 	if g.evidence(queries, passages) < cmp.Or(g.MinCoverage, DefaultMinCoverage) {
 		a.Refused, a.Text = true, notFound(a.Lang)
 		return a, nil
 	}
-	return g.generate(ctx, a, onDelta)
+	a, err = g.generate(ctx, a, onDelta)
+	a.Timings = Timings{Retrieve: retrieved.Sub(start), Generate: time.Since(retrieved)}
+	return a, err
 }
 
 // rewrite turns a follow-up into a standalone question and, when the

@@ -14,9 +14,16 @@ import (
 // the text to onDelta when it is set.
 type answerFunc func(ctx context.Context, q string, history []answer.Turn, onDelta func(string)) (answer.Answer, error)
 
+// corpusIndex is an index as answering sees it: a *retrieval.Index, or a
+// retrieval.Live that the bot can swap when it re-indexes.
+type corpusIndex interface {
+	answer.Searcher
+	Documents() []retrieval.DocInfo
+}
+
 // answerer picks the model-backed generator when a chat model is
 // configured and the extractive answerer otherwise; mode names which.
-func (e *env) answerer(ix *retrieval.Index, k int, minCov float64) (answerFunc, string, error) {
+func (e *env) answerer(ix corpusIndex, k int, minCov float64) (answerFunc, string, error) {
 	client, err := e.chat()
 	if err != nil {
 		return nil, "", err
@@ -45,7 +52,7 @@ func withContext(q string, history []answer.Turn) string {
 }
 
 // corpusLang is the language most documents are in.
-func corpusLang(ix *retrieval.Index) string {
+func corpusLang(ix corpusIndex) string {
 	count := map[string]int{}
 	best := "fr"
 	for _, d := range ix.Documents() {

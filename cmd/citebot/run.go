@@ -34,10 +34,11 @@ func commands() map[string]command {
 		"sources": {"", "the indexed documents", runSources},
 		"index":   {"", "build or refresh the persisted index", runIndex},
 		"eval":    {"FILE.jsonl", "run an evaluation set and print its metrics", runEval},
+		"discord": {"", "run the Discord bot (DISCORD_TOKEN)", runDiscord},
 	}
 }
 
-var commandOrder = []string{"ask", "chat", "search", "summary", "sources", "index", "eval"}
+var commandOrder = []string{"ask", "chat", "search", "summary", "sources", "index", "eval", "discord"}
 
 // run executes citebot with args (without the program name). getenv reads
 // configuration, so tests pass their own environment.

@@ -1,0 +1,89 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"time"
+
+	"github.com/citebot/citebot/answer"
+)
+
+// source labels the metrics of where a question came from.
+const (
+	fromMessage = "message"
+	fromSlash   = "slash"
+)
+
+// answerInto runs the pipeline for q and shows the result in out:
+// progressively while a model streams, then in full with the sources
+// embed and the buttons. key identifies the answer for its buttons;
+// remember, when set, records the answer before it is shown, so a quick
+// follow-up already sees it.
+func (b *Bot) answerInto(ctx context.Context, out sink, q string, history []answer.Turn, key, from string, remember func(answer.Answer)) (answer.Answer, error) {
+	start := time.Now()
+	ticker := time.NewTicker(b.cfg.EditInterval)
+	defer ticker.Stop()
+	st := startStreamer(out, ticker.C)
+	a, err := b.deps.Answer.Answer(ctx, q, history, st.write)
+	st.close()
+	if err != nil {
+		return a, err
+	}
+	b.metrics.latency.WithLabelValues("retrieve").Observe(a.Timings.Retrieve.Seconds())
+	b.metrics.latency.WithLabelValues("generate").Observe(a.Timings.Generate.Seconds())
+	b.answers.put(key, a)
+	if remember != nil {
+		remember(a)
+	}
+	sent := time.Now()
+	err = out.final(splitMessage(answerText(a), maxContent), answerEmbeds(a), buttons(key, a))
+	b.metrics.latency.WithLabelValues("discord").Observe(time.Since(sent).Seconds())
+	b.metrics.latency.WithLabelValues("total").Observe(time.Since(start).Seconds())
+	outcome := "answered"
+	if a.Refused {
+		outcome = "refused"
+	}
+	if err != nil {
+		outcome = "error"
+	}
+	b.metrics.questions.WithLabelValues(from, outcome).Inc()
+	return a, err
+}
+
+// queue waits for a free answering slot, telling the asker where they
+// stand when they have to wait. The caller must call the returned release.
+func (b *Bot) queue(ctx context.Context, l string, tell func(string)) (func(), error) {
+	release, _, err := b.gate.enterNotify(ctx, func(position int) {
+		tell(say(l, "queued", position))
+	})
+	running, waiting := b.gate.stats()
+	b.metrics.inflight.Set(float64(running))
+	b.metrics.queued.Set(float64(waiting))
+	return release, err
+}
+
+// recoverTell is deferred around answering: a panic in the pipeline is
+// logged and the asker is told, instead of waiting forever.
+func (b *Bot) recoverTell(l string, tell func(string)) {
+	if r := recover(); r != nil {
+		b.log.Error("answering panicked", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+		tell(say(l, "failed"))
+	}
+}
+
+// failure tells the asker what went wrong in a word and logs the detail.
+func (b *Bot) failure(err error, l, from string, tell func(string), attrs ...any) {
+	switch {
+	case errors.Is(err, errQueueFull):
+		b.metrics.questions.WithLabelValues(from, "queue_full").Inc()
+		tell(say(l, "queueFull"))
+	case errors.Is(err, errClosed), errors.Is(err, context.Canceled), b.closing.Load():
+		tell(say(l, "restarting"))
+	default:
+		b.metrics.questions.WithLabelValues(from, "error").Inc()
+		b.log.Error("answering failed", append(attrs, "err", err)...)
+		tell(say(l, "failed"))
+	}
+}

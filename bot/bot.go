@@ -1,0 +1,145 @@
+// Package bot is citebot on Discord: questions asked in channels and
+// threads, slash commands, source embeds and feedback buttons. It is the
+// only package that imports discordgo, and it answers through exactly the
+// pipeline the CLI uses, so the CLI remains the way to test answers.
+package bot
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/citebot/citebot/answer"
+	"github.com/citebot/citebot/retrieval"
+)
+
+// Pipeline answers a question given the conversation so far, streaming to
+// onDelta when set (answer.Generator, or the extractive answerer).
+type Pipeline interface {
+	Answer(ctx context.Context, q string, history []answer.Turn, onDelta func(string)) (answer.Answer, error)
+}
+
+// Library is the index as the bot browses it.
+type Library interface {
+	Documents() []retrieval.DocInfo
+	Search(ctx context.Context, q string, k int) ([]retrieval.Result, error)
+}
+
+// Summarizer summarises a document or the corpus (answer.Summarizer).
+type Summarizer interface {
+	Document(ctx context.Context, docID, lang string, onDelta func(string)) (answer.Answer, error)
+	Corpus(ctx context.Context, lang string, onDelta func(string)) (answer.Answer, error)
+}
+
+// Deps are the parts of citebot the bot serves. Reindex rebuilds the index
+// and says what changed.
+type Deps struct {
+	Answer  Pipeline
+	Library Library
+	Summary Summarizer
+	Reindex func(ctx context.Context) (string, error)
+}
+
+// Config holds the bot's settings; zero values mean the defaults.
+type Config struct {
+	Token    string
+	GuildID  string   // register commands on this guild only (instant); empty: globally
+	Channels []string // channels where every message is a question
+	// RatePerMinute questions per user a minute, with bursts of RateBurst
+	// (defaults 4 and 2); a negative rate disables the limit.
+	RatePerMinute, RateBurst int
+	// MaxConcurrent answers run at once, MaxQueue more wait (defaults 2, 20).
+	MaxConcurrent, MaxQueue int
+	// FeedbackPath is the JSON-lines file votes are appended to.
+	FeedbackPath string
+	// OpsAddr serves /healthz and /metrics when set (e.g. 127.0.0.1:9090).
+	OpsAddr string
+	// ShutdownTimeout bounds how long answers in flight may finish after a
+	// stop signal before they are abandoned (default 20s).
+	ShutdownTimeout time.Duration
+	// EditInterval spaces progressive edits of a streamed answer (default 1s).
+	EditInterval time.Duration
+	// InteractionTTL is how long an interaction token is trusted; later
+	// replies go to the channel as plain messages (default 14m: Discord's
+	// tokens last 15).
+	InteractionTTL time.Duration
+	// ReadyTimeout bounds the wait for the gateway's READY (default 30s).
+	ReadyTimeout time.Duration
+	// HTTPClient, when set, carries every REST and gateway call (tests
+	// point it at a local fake Discord).
+	HTTPClient *http.Client
+	Logger     *slog.Logger
+}
+
+func (c *Config) defaults() {
+	c.RatePerMinute = cmp.Or(c.RatePerMinute, 4)
+	c.RateBurst = cmp.Or(c.RateBurst, 2)
+	c.MaxConcurrent = cmp.Or(c.MaxConcurrent, 2)
+	c.MaxQueue = cmp.Or(c.MaxQueue, 20)
+	c.ShutdownTimeout = cmp.Or(c.ShutdownTimeout, 20*time.Second)
+	c.EditInterval = cmp.Or(c.EditInterval, time.Second)
+	c.InteractionTTL = cmp.Or(c.InteractionTTL, 14*time.Minute)
+	c.ReadyTimeout = cmp.Or(c.ReadyTimeout, 30*time.Second)
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+// Bot is a running Discord bot.
+type Bot struct {
+	cfg      Config
+	deps     Deps
+	log      *slog.Logger
+	sess     *discordgo.Session
+	limiter  *rateLimiter
+	gate     *gate
+	seen     *dedupe
+	feedback *feedbackStore
+	metrics  *botMetrics
+	threads  *threadStore
+	answers  *answerCache
+	watched  map[string]bool
+
+	me      atomic.Pointer[discordgo.User]
+	ready   chan struct{}
+	readyMu sync.Once
+	closing atomic.Bool
+	// work is the parent of every answer's context; cancelling it abandons
+	// the answers still running at the end of a shutdown.
+	work    context.Context
+	abandon context.CancelFunc
+	running sync.WaitGroup
+	trackMu sync.Mutex // orders track's Add before shutdown's Wait
+}
+
+// New checks the configuration and prepares a bot; Run connects it.
+func New(cfg Config, deps Deps) (*Bot, error) {
+	if cfg.Token == "" {
+		return nil, errors.New("DISCORD_TOKEN is not set (see README: Discord bot)")
+	}
+	if deps.Answer == nil || deps.Library == nil || deps.Summary == nil {
+		return nil, errors.New("bot needs an answerer, a library and a summarizer")
+	}
+	cfg.defaults()
+	b := &Bot{cfg: cfg, deps: deps, log: cfg.Logger,
+		limiter: newRateLimiter(cfg.RatePerMinute, cfg.RateBurst), gate: newGate(cfg.MaxConcurrent, cfg.MaxQueue),
+		seen: newDedupe(4096), metrics: newBotMetrics(), threads: newThreadStore(1000), answers: newAnswerCache(1000),
+		watched: map[string]bool{}, ready: make(chan struct{})}
+	if cfg.FeedbackPath != "" {
+		b.feedback = newFeedbackStore(cfg.FeedbackPath)
+	}
+	for _, c := range cfg.Channels {
+		b.watched[c] = true
+	}
+	return b, nil
+}
+
+// errNotReady explains the usual causes of a gateway that never says READY.
+var errNotReady = errors.New("Discord did not confirm the connection: check DISCORD_TOKEN, and that the Message Content intent is enabled in the Developer Portal (Bot → Privileged Gateway Intents)")

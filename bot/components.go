@@ -1,0 +1,48 @@
+package bot
+
+import (
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// onComponent handles the buttons under an answer: 👍/👎 record feedback,
+// Sources shows the passages and their scores to the clicker only.
+func (b *Bot) onComponent(i *discordgo.Interaction) {
+	id := i.MessageComponentData().CustomID
+	l := lang(i.Locale, "")
+	switch {
+	case strings.HasPrefix(id, "fb:up:"), strings.HasPrefix(id, "fb:down:"):
+		parts := strings.SplitN(id, ":", 3)
+		b.vote(i, parts[1], parts[2], l)
+	case strings.HasPrefix(id, "src:"):
+		a, ok := b.answers.get(strings.TrimPrefix(id, "src:"))
+		if !ok || len(a.Passages) == 0 {
+			b.respond(i, say(l, "expired"), true)
+			return
+		}
+		b.respond(i, "", true, passagesEmbed(truncate(a.Question, 200), l, a.Passages))
+	}
+}
+
+// vote appends a feedback record. The answer comes from the cache, or
+// after a restart from the clicked message itself.
+func (b *Bot) vote(i *discordgo.Interaction, vote, key, l string) {
+	rec := feedbackRecord{Time: time.Now().UTC(), UserID: userID(i), Vote: vote, MessageID: key}
+	if a, ok := b.answers.get(key); ok {
+		rec.Question, rec.Answer, rec.Mode = a.Question, a.Text, a.Mode
+		for _, s := range a.Sources {
+			rec.Sources = append(rec.Sources, s.ChunkID)
+		}
+	} else if i.Message != nil {
+		rec.Answer = i.Message.Content
+	}
+	b.metrics.feedback.WithLabelValues(vote).Inc()
+	if b.feedback != nil {
+		if err := b.feedback.add(rec); err != nil {
+			b.log.Error("cannot store feedback", "err", err)
+		}
+	}
+	b.respond(i, say(l, "thanks"), true)
+}

@@ -1,0 +1,120 @@
+package discordtest
+
+import (
+	"context"
+	"fmt"
+	"maps"
+)
+
+// WaitReady blocks until a gateway connection has completed its handshake
+// (HELLO, then IDENTIFY answered by READY or RESUME answered by RESUMED),
+// discordgo has sent its first heartbeat on it (which it does only once
+// Open has returned), and it is still up. After DropConnection it waits
+// for the reconnect, so a test can drop, wait, and dispatch again without
+// guessing at timing. Call it before DropConnection too: dropping a
+// connection while discordgo's Open is still finishing makes discordgo
+// reconnect twice, closing the first new connection.
+func (s *Server) WaitReady(ctx context.Context) error {
+	err := s.wait(ctx, func() bool { return s.gw.cur != nil })
+	if err != nil {
+		return fmt.Errorf("wait for gateway ready: %w", err)
+	}
+	return nil
+}
+
+// Dispatch sends an op-0 event to the connected session with the next
+// sequence number, as Discord would; data is marshalled as the "d" field
+// (a *discordgo.Message for MESSAGE_CREATE, a *discordgo.Interaction for
+// INTERACTION_CREATE, or any map). Delivery to handlers is asynchronous in
+// discordgo, so tests signal back from their handlers through channels.
+func (s *Server) Dispatch(event string, data any) error {
+	s.mu.Lock()
+	c := s.gw.cur
+	s.mu.Unlock()
+	if c == nil {
+		return fmt.Errorf("dispatch %s: %w", event, ErrNotConnected)
+	}
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	s.mu.Lock()
+	if s.gw.cur != c {
+		s.mu.Unlock()
+		return fmt.Errorf("dispatch %s: %w", event, ErrNotConnected)
+	}
+	s.gw.seq++
+	seq := s.gw.seq
+	s.mu.Unlock()
+	if err := c.send(opDispatch, event, seq, data); err != nil {
+		return fmt.Errorf("dispatch %s: %w", event, err)
+	}
+	return nil
+}
+
+// DropConnection closes the current websocket's TCP connection without a
+// close frame, as a network failure would (the client sees 1006), so the
+// session goes through discordgo's own reconnect and RESUME. It returns at
+// once; use WaitReady to wait for the session to come back. discordgo's
+// reconnect first runs Close, which sleeps 1 s, so this costs about a
+// second. Wait for it before the test ends: a session still reconnecting
+// when the cleanups run can reopen after its cleanup Close.
+func (s *Server) DropConnection() {
+	s.mu.Lock()
+	c := s.gw.cur
+	s.gw.cur = nil
+	delete(s.gw.conns, c) // frames still buffered must not promote it again
+	s.broadcastLocked()
+	s.mu.Unlock()
+	if c != nil {
+		c.ws.NetConn().Close()
+	}
+}
+
+// Identifies counts IDENTIFY payloads received, so tests can tell a fresh
+// session from a resumed one.
+func (s *Server) Identifies() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.gw.identifies
+}
+
+// Resumes counts RESUME payloads that were accepted with RESUMED.
+func (s *Server) Resumes() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.gw.resumes
+}
+
+// Heartbeats counts op-1 heartbeats received (each was acknowledged).
+func (s *Server) Heartbeats() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.gw.heartbeats
+}
+
+// WaitHeartbeats blocks until at least n heartbeats have arrived; discordgo
+// sends one as soon as a connection is up, then one per interval.
+func (s *Server) WaitHeartbeats(ctx context.Context, n int) error {
+	err := s.wait(ctx, func() bool { return s.gw.heartbeats >= n })
+	if err != nil {
+		return fmt.Errorf("wait for %d heartbeats: %w", n, err)
+	}
+	return nil
+}
+
+// LastIdentify is the "d" object of the latest IDENTIFY, decoded from JSON
+// (numbers are float64: intents is float64(discordgo.Intent…)), so tests can
+// check the token and intents the bot asked for. It is nil before any.
+func (s *Server) LastIdentify() map[string]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.gw.lastIdentify)
+}
+
+// InvalidateSession forgets the gateway session, so the next RESUME is
+// answered with INVALID SESSION (op 9, d:false) and discordgo identifies
+// again, as after Discord expires a session. Combine with DropConnection.
+func (s *Server) InvalidateSession() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.gw.sessionID = ""
+}

@@ -1,0 +1,164 @@
+package discordtest
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// TestDefaultRoutes drives the REST defaults through discordgo's own calls,
+// so the shapes the fake returns are the shapes discordgo can decode.
+func TestDefaultRoutes(t *testing.T) {
+	tests := []struct {
+		name string
+		run  func(t *testing.T, s *Server, sess *discordgo.Session)
+	}{
+		{"message thread is served afterwards", func(t *testing.T, s *Server, sess *discordgo.Session) {
+			th, err := sess.MessageThreadStart("500", "900", "topic", 60)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := sess.Channel(th.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.ID != "900" || got.Type != discordgo.ChannelTypeGuildPublicThread || got.ParentID != "500" || got.OwnerID != s.BotUser().ID || got.Name != "topic" {
+				t.Errorf("thread: got %+v, want ID 900, type 11, parent 500, owner bot, name topic", got)
+			}
+		}},
+		{"channel thread gets a new ID", func(t *testing.T, s *Server, sess *discordgo.Session) {
+			th, err := sess.ThreadStart("500", "t", discordgo.ChannelTypeGuildPublicThread, 60)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if th.ID == "" || th.ID == "500" || th.GuildID != s.GuildID() {
+				t.Errorf("thread: got ID %q guild %q, want a new ID in %q", th.ID, th.GuildID, s.GuildID())
+			}
+		}},
+		{"unknown channel is a guild text channel", func(t *testing.T, s *Server, sess *discordgo.Session) {
+			ch, err := sess.Channel("501")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ch.Type != discordgo.ChannelTypeGuildText || ch.GuildID != s.GuildID() {
+				t.Errorf("channel: got type %d guild %q, want 0, %q", ch.Type, ch.GuildID, s.GuildID())
+			}
+		}},
+		{"history is served with limit", func(t *testing.T, s *Server, sess *discordgo.Session) {
+			s.SetMessages("500", []*discordgo.Message{{ID: "3", Content: "c"}, {ID: "2"}, {ID: "1"}})
+			msgs, err := sess.ChannelMessages("500", 2, "", "", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(msgs) != 2 || msgs[0].Content != "c" {
+				t.Errorf("history: got %d messages, want 2 starting with c", len(msgs))
+			}
+			if m, err := sess.ChannelMessage("500", "2"); err != nil || m.ID != "2" {
+				t.Errorf("ChannelMessage: got %v, %v, want message 2", m, err)
+			}
+		}},
+		{"edit keeps what it does not change", func(t *testing.T, s *Server, sess *discordgo.Session) {
+			sent, err := sess.ChannelMessageSendEmbed("500", &discordgo.MessageEmbed{Title: "e"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			edited, err := sess.ChannelMessageEdit("500", sent.ID, "now text")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if edited.Content != "now text" || len(edited.Embeds) != 1 || edited.EditedTimestamp == nil {
+				t.Errorf("edited: got content %q, %d embeds, edited %v; want text, 1 embed, a timestamp", edited.Content, len(edited.Embeds), edited.EditedTimestamp)
+			}
+		}},
+		{"files are read from payload_json", func(t *testing.T, s *Server, sess *discordgo.Session) {
+			m, err := sess.ChannelMessageSendComplex("500", &discordgo.MessageSend{
+				Content: "with file",
+				Files:   []*discordgo.File{{Name: "a.txt", Reader: strings.NewReader("data")}},
+			})
+			if err != nil || m.Content != "with file" {
+				t.Errorf("send with file: got %v, %v, want content echoed", m, err)
+			}
+		}},
+		{"followups and typing", func(t *testing.T, s *Server, sess *discordgo.Session) {
+			ic := s.SlashCommand("ask", nil, "700", "", "600", 0)
+			m, err := sess.FollowupMessageCreate(ic, true, &discordgo.WebhookParams{Content: "more"})
+			if err != nil || m.Content != "more" || m.ChannelID != "600" {
+				t.Errorf("followup: got %+v, %v, want content more in 600", m, err)
+			}
+			if m, err := sess.FollowupMessageCreate(ic, false, &discordgo.WebhookParams{Content: "x"}); err != nil || m != nil {
+				t.Errorf("followup without wait: got %v, %v, want nil, nil", m, err)
+			}
+			if err := sess.ChannelTyping("600"); err != nil {
+				t.Errorf("ChannelTyping: %v", err)
+			}
+		}},
+		{"bulk overwrite echoes commands with IDs", func(t *testing.T, s *Server, sess *discordgo.Session) {
+			for _, guild := range []string{"", s.GuildID()} {
+				cmds, err := sess.ApplicationCommandBulkOverwrite(s.AppID(), guild, []*discordgo.ApplicationCommand{{Name: "ask", Description: "d"}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(cmds) != 1 || cmds[0].ID == "" || cmds[0].Name != "ask" || cmds[0].GuildID != guild {
+					t.Errorf("guild %q: got %+v, want ask with an ID", guild, cmds)
+				}
+			}
+		}},
+		{"unknown route is a 404 RESTError", func(t *testing.T, s *Server, sess *discordgo.Session) {
+			_, err := sess.GuildRoles(s.GuildID())
+			var rest *discordgo.RESTError
+			if !errors.As(err, &rest) || rest.Response.StatusCode != 404 || rest.Message == nil {
+				t.Errorf("GuildRoles: got %v, want a 404 RESTError with a message", err)
+			}
+			if got := s.Requests(); len(got) != 1 || got[0].Host != "discord.com" {
+				t.Errorf("recorded: got %+v, want one request to discord.com", got)
+			}
+		}},
+		{"overrides fall through in order", func(t *testing.T, s *Server, sess *discordgo.Session) {
+			s.Respond("GET", "/users/{id}", func(Request) (int, any, http.Header) { return 0, nil, nil })
+			s.Respond("GET", "/users/{id}", func(Request) (int, any, http.Header) {
+				return 200, &discordgo.User{ID: "1", Username: "scripted"}, nil
+			})
+			u, err := sess.User("@me")
+			if err != nil || u.Username != "scripted" {
+				t.Errorf("User: got %v, %v, want the scripted user", u, err)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := New(t)
+			sess, err := discordgo.New("Bot test-token")
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.Attach(sess)
+			tt.run(t, s, sess)
+		})
+	}
+}
+
+func TestMatchRoute(t *testing.T) {
+	tests := []struct {
+		method, pattern, sent, path string
+		want                        bool
+	}{
+		{"POST", "/api/v10/channels/{id}/messages", "POST", "/api/v9/channels/5/messages", true},
+		{"POST", "/channels/{id}/messages", "POST", "/api/v9/channels/5/messages", true},
+		{"POST", "/channels/{id}/messages", "POST", "/api/v9/channels/5/messages/6", false},
+		{"GET", "/channels/{id}/messages", "POST", "/api/v9/channels/5/messages", false},
+		{"PATCH", "/webhooks/{app}/{token}/messages/@original", "PATCH", "/api/v9/webhooks/1/t/messages/@original", true},
+		{"PATCH", "/webhooks/{app}/{token}/messages/@original", "PATCH", "/api/v9/webhooks/1/t/messages/7", false},
+		{"GET", "/gateway", "GET", "/api/gateway", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.pattern+" "+tt.path, func(t *testing.T) {
+			if got := MatchRoute(tt.method, tt.pattern)(Request{Method: tt.sent, Path: tt.path}); got != tt.want {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

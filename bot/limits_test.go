@@ -1,0 +1,478 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+var limitsEpoch = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+
+func TestRateLimiterBurstThenWait(t *testing.T) {
+	tests := []struct {
+		name             string
+		perMinute, burst int
+		wantBurst        int
+		wantWait         time.Duration
+	}{
+		{"6 a minute, burst 3", 6, 3, 3, 10 * time.Second},
+		{"1 a minute, burst 1", 1, 1, 1, time.Minute},
+		{"7 a minute rounds the wait up", 7, 2, 2, 8572 * time.Millisecond},
+		{"burst 0 counts as 1", 60, 0, 1, time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRateLimiter(tt.perMinute, tt.burst)
+			now := limitsEpoch
+			for i := range tt.wantBurst {
+				if ok, wait := r.allow("u", now); !ok {
+					t.Fatalf("question %d: got refused (wait %v), want allowed", i+1, wait)
+				}
+			}
+			ok, wait := r.allow("u", now)
+			if ok || wait != tt.wantWait {
+				t.Fatalf("after the burst: got %v, %v, want false, %v", ok, wait, tt.wantWait)
+			}
+			if ok, _ := r.allow("u", now.Add(wait-time.Millisecond)); ok {
+				t.Errorf("1ms before the wait ends: got allowed, want refused")
+			}
+			if ok, w := r.allow("u", now.Add(wait)); !ok {
+				t.Errorf("once the wait ends: got refused (wait %v), want allowed", w)
+			}
+			if ok, w := r.allow("u", now.Add(wait)); ok || w <= 0 {
+				t.Errorf("right after: got %v, %v, want false and a positive wait", ok, w)
+			}
+		})
+	}
+}
+
+func TestRateLimiterUsersIndependent(t *testing.T) {
+	r := newRateLimiter(6, 2)
+	for i := range 2 {
+		if ok, _ := r.allow("alice", limitsEpoch); !ok {
+			t.Fatalf("alice question %d: got refused, want allowed", i+1)
+		}
+	}
+	if ok, _ := r.allow("alice", limitsEpoch); ok {
+		t.Fatalf("alice after her burst: got allowed, want refused")
+	}
+	for i := range 2 {
+		if ok, wait := r.allow("bob", limitsEpoch); !ok {
+			t.Errorf("bob question %d: got refused (wait %v), want allowed", i+1, wait)
+		}
+	}
+}
+
+func TestRateLimiterDisabled(t *testing.T) {
+	for _, perMinute := range []int{0, -5} {
+		t.Run(fmt.Sprint(perMinute), func(t *testing.T) {
+			r := newRateLimiter(perMinute, 1)
+			for i := range 1000 {
+				if ok, wait := r.allow("u", limitsEpoch); !ok || wait != 0 {
+					t.Fatalf("question %d: got %v, %v, want true, 0", i+1, ok, wait)
+				}
+			}
+			if r.users != nil {
+				t.Errorf("got %d users tracked, want none", r.users.len())
+			}
+		})
+	}
+}
+
+func TestRateLimiterMemoryBounded(t *testing.T) {
+	r := newRateLimiter(1, 1)
+	for i := range 11_000 {
+		if ok, _ := r.allow(fmt.Sprint("user", i), limitsEpoch); !ok {
+			t.Fatalf("user%d first question: got refused, want allowed", i)
+		}
+	}
+	if n := r.users.len(); n > rateMaxUsers {
+		t.Errorf("got %d users tracked, want at most %d", n, rateMaxUsers)
+	}
+	if ok, _ := r.allow("user10999", limitsEpoch); ok {
+		t.Errorf("newest user asking again: got allowed, want refused (still tracked)")
+	}
+	if ok, _ := r.allow("user0", limitsEpoch); !ok {
+		t.Errorf("oldest user asking again: got refused, want allowed (forgotten)")
+	}
+}
+
+func TestRateLimiterForgetsIdleUsers(t *testing.T) {
+	tests := []struct {
+		name  string
+		later time.Duration
+		want  int
+	}{
+		{"still remembered", rateIdleAfter - time.Second, 2},
+		{"forgotten", rateIdleAfter, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRateLimiter(1, 1)
+			r.allow("idle", limitsEpoch)
+			r.allow("other", limitsEpoch.Add(tt.later))
+			if n := r.users.len(); n != tt.want {
+				t.Errorf("got %d users tracked, want %d", n, tt.want)
+			}
+		})
+	}
+}
+
+// gateResult is what one goroutine's enter returned.
+type gateResult struct {
+	release  func()
+	position int
+	err      error
+}
+
+// gateEnterQueued enters g in a new goroutine and returns once that
+// goroutine waits in line, with its position and where its enter result
+// will arrive.
+func gateEnterQueued(ctx context.Context, t *testing.T, g *gate) (int, <-chan gateResult) {
+	t.Helper()
+	queued := make(chan int, 1)
+	done := make(chan gateResult, 1)
+	go func() {
+		release, pos, err := g.enterNotify(ctx, func(p int) { queued <- p })
+		done <- gateResult{release, pos, err}
+	}()
+	select {
+	case p := <-queued:
+		return p, done
+	case r := <-done:
+		t.Fatalf("enter: got position %d, %v at once, want to wait in line", r.position, r.err)
+		return 0, nil
+	}
+}
+
+// gateTakeAll takes the n free slots of g and returns their release funcs.
+func gateTakeAll(t *testing.T, g *gate, n int) []func() {
+	t.Helper()
+	var releases []func()
+	for i := range n {
+		release, pos, err := g.enter(t.Context())
+		if err != nil || pos != 0 {
+			t.Fatalf("enter %d: got position %d, %v, want 0, nil", i+1, pos, err)
+		}
+		releases = append(releases, release)
+	}
+	return releases
+}
+
+func TestGateQueueFIFO(t *testing.T) {
+	tests := []struct {
+		name              string
+		concurrent, queue int
+	}{
+		{"one slot", 1, 4},
+		{"three slots", 3, 5},
+		{"no queue", 2, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g := newGate(tt.concurrent, tt.queue)
+			toRelease := gateTakeAll(t, g, tt.concurrent)
+			// Each waiter reports its number on admitted once it gets a slot.
+			type admission struct {
+				waiter int
+				gateResult
+			}
+			admitted := make(chan admission, tt.queue)
+			for i := range tt.queue {
+				pos, done := gateEnterQueued(t.Context(), t, g)
+				if pos != i+1 {
+					t.Fatalf("waiter %d: got position %d, want %d", i+1, pos, i+1)
+				}
+				go func() { admitted <- admission{i + 1, <-done} }()
+			}
+			if _, _, err := g.enter(t.Context()); !errors.Is(err, errQueueFull) {
+				t.Fatalf("enter with a full queue: got %v, want %v", err, errQueueFull)
+			}
+			if running, queued := g.stats(); running != tt.concurrent || queued != tt.queue {
+				t.Fatalf("stats: got %d, %d, want %d, %d", running, queued, tt.concurrent, tt.queue)
+			}
+			for i := range tt.queue {
+				toRelease[0]()
+				toRelease = toRelease[1:]
+				r := <-admitted
+				if r.waiter != i+1 || r.err != nil || r.position != i+1 {
+					t.Fatalf("next admitted: got waiter %d (position %d, %v), want waiter %d", r.waiter, r.position, r.err, i+1)
+				}
+				toRelease = append(toRelease, r.release)
+			}
+			for _, release := range toRelease {
+				release()
+			}
+			if running, queued := g.stats(); running != 0 || queued != 0 {
+				t.Errorf("stats at the end: got %d, %d, want 0, 0", running, queued)
+			}
+		})
+	}
+}
+
+// gateWork enters g and, while it holds a slot, counts itself in cur and
+// records the highest count seen in peak.
+func gateWork(ctx context.Context, g *gate, cur, peak *atomic.Int64) error {
+	release, _, err := g.enter(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	n := cur.Add(1)
+	defer cur.Add(-1)
+	for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+	}
+	runtime.Gosched()
+	return nil
+}
+
+func TestGateConcurrencyBound(t *testing.T) {
+	tests := []struct {
+		name        string
+		concurrent  int
+		cancelEvery int // every nth goroutine's context is cancelled while it may wait; 0 never
+	}{
+		{"one slot", 1, 0},
+		{"three slots", 3, 0},
+		{"eight slots with cancellations", 8, 3},
+	}
+	const goroutines = 200
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g := newGate(tt.concurrent, goroutines)
+			var cur, peak atomic.Int64
+			var wg sync.WaitGroup
+			errs := make(chan error, goroutines)
+			for i := range goroutines {
+				ctx, cancel := context.WithCancel(t.Context())
+				defer cancel()
+				if tt.cancelEvery > 0 && i%tt.cancelEvery == 0 {
+					wg.Go(cancel)
+				}
+				wg.Go(func() {
+					if err := gateWork(ctx, g, &cur, &peak); err != nil && !errors.Is(err, context.Canceled) {
+						errs <- err
+					}
+				})
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				t.Errorf("enter: got %v, want nil or context.Canceled", err)
+			}
+			if p := peak.Load(); p > int64(tt.concurrent) || p < 1 {
+				t.Errorf("got at most %d running at once, want 1..%d", p, tt.concurrent)
+			}
+			if running, queued := g.stats(); running != 0 || queued != 0 {
+				t.Errorf("stats at the end: got %d, %d, want 0, 0", running, queued)
+			}
+		})
+	}
+}
+
+func TestGateCancelFreesQueuePlace(t *testing.T) {
+	g := newGate(1, 1)
+	release, _, _ := g.enter(t.Context())
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	pos, cancelled := gateEnterQueued(ctx, t, g)
+	if pos != 1 {
+		t.Fatalf("waiter: got position %d, want 1", pos)
+	}
+	if _, _, err := g.enter(t.Context()); !errors.Is(err, errQueueFull) {
+		t.Fatalf("enter with a full queue: got %v, want %v", err, errQueueFull)
+	}
+	cancel()
+	if r := <-cancelled; !errors.Is(r.err, context.Canceled) || r.position != 1 {
+		t.Fatalf("cancelled waiter: got position %d, %v, want 1, %v", r.position, r.err, context.Canceled)
+	}
+	if running, queued := g.stats(); running != 1 || queued != 0 {
+		t.Fatalf("stats after the cancel: got %d, %d, want 1, 0", running, queued)
+	}
+	pos, done := gateEnterQueued(t.Context(), t, g)
+	if pos != 1 {
+		t.Fatalf("newcomer: got position %d, want 1", pos)
+	}
+	release()
+	r := <-done
+	if r.err != nil {
+		t.Fatalf("newcomer: got %v, want admitted", r.err)
+	}
+	r.release()
+	if running, queued := g.stats(); running != 0 || queued != 0 {
+		t.Errorf("stats at the end: got %d, %d, want 0, 0", running, queued)
+	}
+}
+
+// TestGateAbandonAfterHandover covers a waiter whose context ends just as
+// a slot is handed to it: the slot must go on, not leak.
+func TestGateAbandonAfterHandover(t *testing.T) {
+	g := newGate(1, 2)
+	release, _, _ := g.enter(t.Context())
+	ready := make(chan struct{})
+	g.mu.Lock()
+	el := g.waiters.PushBack(ready)
+	g.mu.Unlock()
+	_, next := gateEnterQueued(t.Context(), t, g)
+	release() // hands the slot to the first waiter, whose context then ends
+	g.abandon(el, ready)
+	if running, queued := g.stats(); running != 1 || queued != 0 {
+		t.Fatalf("stats after the abandon: got %d, %d, want 1, 0 (slot passed on)", running, queued)
+	}
+	r := <-next
+	if r.err != nil {
+		t.Fatalf("next waiter: got %v, want the slot passed on", r.err)
+	}
+	r.release()
+	if running, queued := g.stats(); running != 0 || queued != 0 {
+		t.Errorf("stats at the end: got %d, %d, want 0, 0", running, queued)
+	}
+}
+
+func TestGateCloseThenWait(t *testing.T) {
+	g := newGate(1, 2)
+	release, _, _ := g.enter(t.Context())
+	_, queued := gateEnterQueued(t.Context(), t, g)
+	g.close()
+	g.close() // closing twice is harmless
+	if _, _, err := g.enter(t.Context()); !errors.Is(err, errClosed) {
+		t.Fatalf("enter after close: got %v, want %v", err, errClosed)
+	}
+	expired, cancel := context.WithCancel(t.Context())
+	cancel()
+	if err := g.wait(expired); !errors.Is(err, context.Canceled) {
+		t.Fatalf("wait while work runs, context done: got %v, want %v", err, context.Canceled)
+	}
+	waited := make(chan error, 1)
+	go func() { waited <- g.wait(t.Context()) }()
+
+	release()
+	r := <-queued
+	if r.err != nil {
+		t.Fatalf("queued before close: got %v, want admitted", r.err)
+	}
+	if len(waited) > 0 {
+		t.Fatalf("wait: got it returned while work runs, want it blocked")
+	}
+	r.release()
+	if err := <-waited; err != nil {
+		t.Errorf("wait once all released: got %v, want nil", err)
+	}
+	if err := g.wait(expired); err != nil {
+		t.Errorf("wait on a drained gate, context done: got %v, want nil", err)
+	}
+}
+
+func TestGateCloseIdle(t *testing.T) {
+	g := newGate(2, 2)
+	g.close()
+	if err := g.wait(t.Context()); err != nil {
+		t.Errorf("wait on an idle closed gate: got %v, want nil", err)
+	}
+}
+
+func TestGateDoubleRelease(t *testing.T) {
+	g := newGate(2, 1)
+	release, _, _ := g.enter(t.Context())
+	release()
+	release()
+	if running, queued := g.stats(); running != 0 || queued != 0 {
+		t.Fatalf("stats after a double release: got %d, %d, want 0, 0", running, queued)
+	}
+
+	a, _, _ := g.enter(t.Context())
+	b, _, _ := g.enter(t.Context())
+	_, done := gateEnterQueued(t.Context(), t, g)
+	a()
+	a()
+	r := <-done
+	if running, queued := g.stats(); running != 2 || queued != 0 {
+		t.Fatalf("stats after handing a slot over twice: got %d, %d, want 2, 0", running, queued)
+	}
+	// Both slots are still taken: a newcomer must wait in line.
+	pos, next := gateEnterQueued(t.Context(), t, g)
+	if pos != 1 {
+		t.Fatalf("newcomer: got position %d, want 1", pos)
+	}
+	b()
+	(<-next).release()
+	r.release()
+	if running, queued := g.stats(); running != 0 || queued != 0 {
+		t.Errorf("stats at the end: got %d, %d, want 0, 0", running, queued)
+	}
+}
+
+func TestGateRefusals(t *testing.T) {
+	cancelled, cancel := context.WithCancel(t.Context())
+	cancel()
+	closed := newGate(1, 1)
+	closed.close()
+	full := newGate(1, 0)
+	full.enter(t.Context())
+	tests := []struct {
+		name string
+		g    *gate
+		ctx  context.Context
+		want error
+	}{
+		{"closed", closed, t.Context(), errClosed},
+		{"queue full", full, t.Context(), errQueueFull},
+		{"context already done", newGate(1, 1), cancelled, context.Canceled},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			release, pos, err := tt.g.enter(tt.ctx)
+			if !errors.Is(err, tt.want) || pos != 0 {
+				t.Fatalf("got position %d, %v, want 0, %v", pos, err, tt.want)
+			}
+			release() // a no-op, safe to defer before checking err
+		})
+	}
+}
+
+func TestDedupe(t *testing.T) {
+	tests := []struct {
+		name string
+		size int
+		ids  []string
+		want []bool
+	}{
+		{"first then repeats", 3, []string{"a", "a", "b", "b", "a"}, []bool{true, false, true, false, false}},
+		{"evicted after size", 2, []string{"a", "b", "c", "a"}, []bool{true, true, true, true}},
+		{"a repeat counts as recent use", 2, []string{"a", "b", "a", "c", "a", "b"}, []bool{true, true, false, true, false, true}},
+		{"size 0 remembers the last one", 0, []string{"a", "a", "b", "a"}, []bool{true, false, true, true}},
+		{"empty IDs are never dropped", 2, []string{"", ""}, []bool{true, true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := newDedupe(tt.size)
+			for i, id := range tt.ids {
+				if got := d.first(id); got != tt.want[i] {
+					t.Errorf("first(%q) at step %d: got %v, want %v", id, i+1, got, tt.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestDedupeConcurrent(t *testing.T) {
+	d := newDedupe(100)
+	var firsts atomic.Int64
+	var wg sync.WaitGroup
+	for range 50 {
+		wg.Go(func() {
+			if d.first("1234567890") {
+				firsts.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	if n := firsts.Load(); n != 1 {
+		t.Errorf("got %d goroutines seeing the event first, want 1", n)
+	}
+}

@@ -1,0 +1,146 @@
+package bot
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/citebot/citebot/answer"
+)
+
+// onMessage answers a message that mentions the bot, is posted in a
+// watched channel, or follows up in a thread the bot started.
+func (b *Bot) onMessage(m *discordgo.Message) {
+	me := b.me.Load()
+	if m.Author == nil || m.Author.Bot || me == nil || !b.seen.first("m:"+m.ID) {
+		return
+	}
+	inThread := b.ownThread(m.ChannelID, me.ID)
+	if !inThread && !b.watched[m.ChannelID] && !mentions(m, me.ID) {
+		return
+	}
+	q := stripMention(m.Content, me.ID)
+	l := lang("", q)
+	reply := func(text string) { b.send(m.ChannelID, m.ID, text) }
+	if q == "" {
+		reply(say(l, "empty"))
+		return
+	}
+	if err := answer.Validate(q); err != nil {
+		reply(err.Error())
+		return
+	}
+	if ok, retry := b.limiter.allow(m.Author.ID, time.Now()); !ok {
+		b.metrics.questions.WithLabelValues(fromMessage, "rate_limited").Inc()
+		reply(say(l, "rateLimit", wait(retry)))
+		return
+	}
+	if !b.track() {
+		reply(say(l, "restarting"))
+		return
+	}
+	defer b.running.Done()
+	b.answerMessage(m, q, l, inThread)
+}
+
+// answerMessage shows the bot typing, opens a thread on the question (or
+// stays in the thread it was asked in) and answers there.
+func (b *Bot) answerMessage(m *discordgo.Message, q, l string, inThread bool) {
+	ctx, cancel := context.WithCancel(b.work)
+	defer cancel()
+	go b.typing(ctx, m.ChannelID)
+	channel := m.ChannelID
+	var ref *discordgo.MessageReference
+	if !inThread && m.GuildID != "" {
+		th, err := b.sess.MessageThreadStartComplex(m.ChannelID, m.ID, &discordgo.ThreadStart{
+			Name: truncate(strings.ReplaceAll(q, "\n", " "), 90), AutoArchiveDuration: 1440})
+		if err == nil {
+			channel = th.ID
+			b.threads.start(th.ID)
+		} else {
+			b.log.Warn("cannot start a thread; replying in the channel", "channel", m.ChannelID, "err", err)
+			ref = m.Reference()
+		}
+	} else {
+		ref = m.Reference()
+	}
+	tell := func(text string) { b.send(channel, "", text) }
+	defer b.recoverTell(l, tell)
+	release, err := b.queue(ctx, l, tell)
+	if err != nil {
+		b.failure(err, l, fromMessage, tell, "message", m.ID)
+		return
+	}
+	defer release()
+	out := &channelSink{sess: b.sess, channelID: channel, replyTo: ref}
+	remember := func(a answer.Answer) { b.threads.add(channel, answer.Turn{Question: q, Answer: a.Text}) }
+	if _, err := b.answerInto(ctx, out, q, b.threads.history(channel), m.ID, fromMessage, remember); err != nil {
+		b.failure(err, l, fromMessage, tell, "message", m.ID)
+	}
+}
+
+// typing keeps the typing indicator on (it lasts about 10 seconds) until
+// ctx ends.
+func (b *Bot) typing(ctx context.Context, channelID string) {
+	t := time.NewTicker(8 * time.Second)
+	defer t.Stop()
+	for {
+		if err := b.sess.ChannelTyping(channelID); err != nil {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// send posts a short message, logging rather than failing.
+func (b *Bot) send(channelID, replyTo, text string) {
+	msg := &discordgo.MessageSend{Content: truncate(text, maxContent), AllowedMentions: noMentions()}
+	if replyTo != "" {
+		msg.Reference = &discordgo.MessageReference{MessageID: replyTo, ChannelID: channelID, FailIfNotExists: new(bool)}
+	}
+	if _, err := b.sess.ChannelMessageSendComplex(channelID, msg); err != nil {
+		b.log.Warn("cannot send a message", "channel", channelID, "err", err)
+	}
+}
+
+// ownThread reports whether a channel is a thread the bot started: one it
+// remembers, or, after a restart, one the state cache says it owns.
+func (b *Bot) ownThread(channelID, me string) bool {
+	if b.threads.known(channelID) {
+		return true
+	}
+	ch, err := b.sess.State.Channel(channelID)
+	if err != nil || !ch.IsThread() || ch.OwnerID != me {
+		return false
+	}
+	b.threads.start(channelID)
+	return true
+}
+
+func mentions(m *discordgo.Message, me string) bool {
+	for _, u := range m.Mentions {
+		if u.ID == me {
+			return true
+		}
+	}
+	return false
+}
+
+var mentionRE = regexp.MustCompile(`<@!?(\d+)>`)
+
+// stripMention removes the bot's own mention from a question.
+func stripMention(content, me string) string {
+	return strings.TrimSpace(mentionRE.ReplaceAllStringFunc(content, func(s string) string {
+		if mentionRE.FindStringSubmatch(s)[1] == me {
+			return ""
+		}
+		return s
+	}))
+}

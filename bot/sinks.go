@@ -1,0 +1,112 @@
+package bot
+
+import (
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// channelSink shows an answer as messages in a channel or thread: the
+// first progress creates the message (replying to the question), later
+// ones edit it.
+type channelSink struct {
+	sess      *discordgo.Session
+	channelID string
+	replyTo   *discordgo.MessageReference
+	msgID     string
+}
+
+func (c *channelSink) progress(text string) error {
+	if c.msgID == "" {
+		m, err := c.sess.ChannelMessageSendComplex(c.channelID, &discordgo.MessageSend{
+			Content: text, Reference: c.replyTo, AllowedMentions: noMentions()})
+		if err != nil {
+			return err
+		}
+		c.msgID = m.ID
+		return nil
+	}
+	_, err := c.sess.ChannelMessageEditComplex(&discordgo.MessageEdit{
+		ID: c.msgID, Channel: c.channelID, Content: &text, AllowedMentions: noMentions()})
+	return err
+}
+
+func (c *channelSink) final(parts []string, embeds []*discordgo.MessageEmbed, components []discordgo.MessageComponent) error {
+	for i, part := range parts {
+		last := i == len(parts)-1
+		var e []*discordgo.MessageEmbed
+		var comps []discordgo.MessageComponent
+		if last {
+			e, comps = embeds, components
+		}
+		if i == 0 && c.msgID != "" {
+			p := part
+			_, err := c.sess.ChannelMessageEditComplex(&discordgo.MessageEdit{ID: c.msgID, Channel: c.channelID,
+				Content: &p, Embeds: &e, Components: &comps, AllowedMentions: noMentions()})
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		send := &discordgo.MessageSend{Content: part, Embeds: e, Components: comps, AllowedMentions: noMentions()}
+		if i == 0 {
+			send.Reference = c.replyTo
+		}
+		if _, err := c.sess.ChannelMessageSendComplex(c.channelID, send); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// interactionSink shows an answer as the deferred response of an
+// interaction, with follow-ups for further parts. Past the token's
+// lifetime it posts in the channel instead, so late answers are not lost.
+type interactionSink struct {
+	sess      *discordgo.Session
+	i         *discordgo.Interaction
+	start     time.Time
+	ttl       time.Duration
+	ephemeral bool
+}
+
+func (s *interactionSink) expired() bool { return time.Since(s.start) > s.ttl }
+
+func (s *interactionSink) progress(text string) error {
+	if s.expired() {
+		return nil
+	}
+	_, err := s.sess.InteractionResponseEdit(s.i, &discordgo.WebhookEdit{Content: &text, AllowedMentions: noMentions()})
+	return err
+}
+
+func (s *interactionSink) final(parts []string, embeds []*discordgo.MessageEmbed, components []discordgo.MessageComponent) error {
+	if s.expired() {
+		late := &channelSink{sess: s.sess, channelID: s.i.ChannelID}
+		return late.final(parts, embeds, components)
+	}
+	var flags discordgo.MessageFlags
+	if s.ephemeral {
+		flags = discordgo.MessageFlagsEphemeral
+	}
+	for i, part := range parts {
+		var e []*discordgo.MessageEmbed
+		var comps []discordgo.MessageComponent
+		if i == len(parts)-1 {
+			e, comps = embeds, components
+		}
+		if i == 0 {
+			p := part
+			if _, err := s.sess.InteractionResponseEdit(s.i, &discordgo.WebhookEdit{Content: &p, Embeds: &e,
+				Components: &comps, AllowedMentions: noMentions()}); err != nil {
+				return err
+			}
+			continue
+		}
+		if _, err := s.sess.FollowupMessageCreate(s.i, true, &discordgo.WebhookParams{Content: part, Embeds: e,
+			Components: comps, AllowedMentions: noMentions(), Flags: flags}); err != nil {
+			return err
+		}
+	}
+	return nil
+}

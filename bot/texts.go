@@ -1,0 +1,70 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/citebot/citebot/analysis"
+)
+
+// lang picks the language of the bot's own messages: the interaction's
+// locale, else the question's language, else English.
+func lang(locale discordgo.Locale, question string) string {
+	if strings.HasPrefix(string(locale), "fr") {
+		return "fr"
+	}
+	if locale != "" && question == "" {
+		return "en"
+	}
+	if analysis.Detect(question) == "fr" {
+		return "fr"
+	}
+	return "en"
+}
+
+// say returns one of the bot's messages in lang.
+func say(lang, key string, args ...any) string {
+	t, ok := texts[key]
+	if !ok {
+		return key
+	}
+	format := t[0]
+	if lang == "fr" {
+		format = t[1]
+	}
+	return fmt.Sprintf(format, args...)
+}
+
+var texts = map[string][2]string{
+	"empty":      {"Ask me a question about the articles, e.g. `@citebot What did OpenAI offer to US federal employees?`", "Posez-moi une question sur les articles, par exemple `@citebot Quel partenariat le Royaume-Uni a-t-il signé avec OpenAI ?`"},
+	"rateLimit":  {"You are asking quickly: please wait %s before your next question.", "Vous posez beaucoup de questions : merci d'attendre %s avant la suivante."},
+	"queueFull":  {"Too many questions are waiting right now; please try again in a minute.", "Trop de questions sont en attente ; réessayez dans une minute."},
+	"queued":     {"Your question is number %d in line.", "Votre question est en position %d dans la file."},
+	"failed":     {"Sorry, something went wrong while answering. Please try again later.", "Désolé, une erreur est survenue pendant la réponse. Réessayez plus tard."},
+	"restarting": {"citebot is restarting; please ask again in a moment.", "citebot redémarre ; reposez votre question dans un instant."},
+	"thinking":   {"Searching the articles…", "Je cherche dans les articles…"},
+	"noPerm":     {"Only members with the Manage Server permission can re-index.", "Seuls les membres ayant la permission Gérer le serveur peuvent réindexer."},
+	"reindexed":  {"Re-indexed: %s", "Réindexé : %s"},
+	"thanks":     {"Thanks for the feedback!", "Merci pour votre retour !"},
+	"expired":    {"These sources are no longer available; please ask again.", "Ces sources ne sont plus disponibles ; reposez la question."},
+	"noResult":   {"No passage matches.", "Aucun passage ne correspond."},
+	"unknownDoc": {"Unknown document. Start typing a title and pick one from the list.", "Document inconnu. Tapez le début d'un titre et choisissez dans la liste."},
+	"help": {"**citebot** answers questions about the indexed articles and cites its sources.\n" +
+		"• Mention me with a question, or write in a channel I watch; I answer in a thread, and follow-ups there keep the context.\n" +
+		"• `/ask question:` answer here · `/summary [document:]` summary of one article or all · `/sources` the articles · `/search query:` the best passages (only you see them) · `/reindex` rebuild the index (Manage Server)\n" +
+		"• 👍/👎 under an answer tell us if it helped; **Sources** shows the passages and their scores.\n" +
+		"Limits: %d questions a minute per person; answers are grounded in the articles only.",
+		"**citebot** répond aux questions sur les articles indexés en citant ses sources.\n" +
+			"• Mentionnez-moi avec une question, ou écrivez dans un salon que je surveille ; je réponds dans un fil, où les questions suivantes gardent le contexte.\n" +
+			"• `/ask question:` réponse ici · `/summary [document:]` résumé d'un article ou de tous · `/sources` les articles · `/search query:` les meilleurs passages (visibles par vous seul) · `/reindex` reconstruire l'index (Gérer le serveur)\n" +
+			"• 👍/👎 sous une réponse nous disent si elle a aidé ; **Sources** montre les passages et leurs scores.\n" +
+			"Limites : %d questions par minute et par personne ; les réponses s'appuient uniquement sur les articles."},
+}
+
+// wait formats a short wait for people ("12s", "1m5s").
+func wait(d time.Duration) string {
+	return d.Round(time.Second).String()
+}

@@ -1,0 +1,122 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/citebot/citebot/answer"
+)
+
+// summary summarises one document (chosen through autocomplete) or the
+// corpus, in the deferred response.
+func (b *Bot) summary(i *discordgo.Interaction, docID, summaryLang, l string) {
+	if !b.track() {
+		b.respond(i, say(l, "restarting"), true)
+		return
+	}
+	defer b.running.Done()
+	if !b.deferReply(i, false) {
+		return
+	}
+	ctx, cancel := context.WithCancel(b.work)
+	defer cancel()
+	if summaryLang == "" {
+		summaryLang = l
+	}
+	out := &interactionSink{sess: b.sess, i: i, start: time.Now(), ttl: b.cfg.InteractionTTL}
+	ticker := time.NewTicker(b.cfg.EditInterval)
+	defer ticker.Stop()
+	st := startStreamer(out, ticker.C)
+	var a answer.Answer
+	var err error
+	if docID == "" {
+		a, err = b.deps.Summary.Corpus(ctx, summaryLang, st.write)
+	} else {
+		a, err = b.deps.Summary.Document(ctx, docID, summaryLang, st.write)
+	}
+	st.close()
+	tell := func(text string) { out.final([]string{text}, nil, nil) }
+	switch {
+	case errors.Is(err, answer.ErrUnknownDocument):
+		tell(say(l, "unknownDoc"))
+	case err != nil:
+		b.failure(err, l, fromSlash, tell, "interaction", i.ID)
+	default:
+		b.answers.put(i.ID, a)
+		out.final(splitMessage(answerText(a), maxContent), answerEmbeds(a), buttons(i.ID, a))
+	}
+}
+
+// search shows the best passages and their scores to the asker only.
+func (b *Bot) search(i *discordgo.Interaction, q, l string) {
+	if !b.admit(i, q, l) {
+		return
+	}
+	defer b.running.Done()
+	if !b.deferReply(i, true) {
+		return
+	}
+	out := &interactionSink{sess: b.sess, i: i, start: time.Now(), ttl: b.cfg.InteractionTTL, ephemeral: true}
+	results, err := b.deps.Library.Search(b.work, q, 5)
+	switch {
+	case err != nil:
+		b.failure(err, l, fromSlash, func(t string) { out.final([]string{t}, nil, nil) }, "interaction", i.ID)
+	case len(results) == 0:
+		out.final([]string{say(l, "noResult")}, nil, nil)
+	default:
+		out.final([]string{""}, []*discordgo.MessageEmbed{passagesEmbed(truncate(q, 200), l, results)}, nil)
+	}
+}
+
+// reindex rebuilds the index, for members with Manage Server only.
+func (b *Bot) reindex(i *discordgo.Interaction, l string) {
+	if i.Member == nil || i.Member.Permissions&discordgo.PermissionManageServer == 0 {
+		b.respond(i, say(l, "noPerm"), true)
+		return
+	}
+	if !b.track() {
+		b.respond(i, say(l, "restarting"), true)
+		return
+	}
+	defer b.running.Done()
+	if !b.deferReply(i, true) {
+		return
+	}
+	out := &interactionSink{sess: b.sess, i: i, start: time.Now(), ttl: b.cfg.InteractionTTL, ephemeral: true}
+	summary, err := b.deps.Reindex(b.work)
+	if err != nil {
+		b.failure(err, l, fromSlash, func(t string) { out.final([]string{t}, nil, nil) }, "interaction", i.ID)
+		return
+	}
+	b.log.Info("re-indexed from Discord", "user", userID(i), "result", summary)
+	out.final([]string{say(l, "reindexed", summary)}, nil, nil)
+}
+
+// autocomplete offers the documents whose title or ID contains what the
+// member typed (Discord shows at most 25 choices of 100 characters).
+func (b *Bot) autocomplete(i *discordgo.Interaction) {
+	var typed string
+	for _, o := range i.ApplicationCommandData().Options {
+		if o.Focused {
+			typed = strings.ToLower(o.StringValue())
+		}
+	}
+	var choices []*discordgo.ApplicationCommandOptionChoice
+	for _, d := range b.deps.Library.Documents() {
+		if len(choices) == 25 {
+			break
+		}
+		if typed == "" || strings.Contains(strings.ToLower(d.Title+" "+d.ID), typed) {
+			choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: truncate(d.Title, 100), Value: d.ID})
+		}
+	}
+	err := b.sess.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+		Data: &discordgo.InteractionResponseData{Choices: choices}})
+	if err != nil {
+		b.log.Warn("cannot answer autocomplete", "err", err)
+	}
+}

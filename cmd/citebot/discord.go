@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/citebot/citebot/answer"
+	"github.com/citebot/citebot/bot"
+	"github.com/citebot/citebot/retrieval"
+)
+
+func runDiscord(ctx context.Context, e *env, args []string) error {
+	fs := e.flags("")
+	ops := fs.String("ops-addr", e.getenv("CITEBOT_OPS_ADDR"), "serve /healthz and /metrics on this address, e.g. 127.0.0.1:9090; empty: off [CITEBOT_OPS_ADDR]")
+	rate := fs.Int("rate", envInt(e.getenv, "CITEBOT_RATE_PER_MINUTE", 4), "questions per user a minute; negative: no limit [CITEBOT_RATE_PER_MINUTE]")
+	conc := fs.Int("concurrency", envInt(e.getenv, "CITEBOT_MAX_CONCURRENT", 2), "answers computed at once; more wait in a queue [CITEBOT_MAX_CONCURRENT]")
+	minCov := minCoverageFlag(fs)
+	if err := e.parseNoArgs(fs, args); err != nil {
+		return err
+	}
+	token := strings.TrimSpace(e.getenv("DISCORD_TOKEN"))
+	if token == "" {
+		return usagef("DISCORD_TOKEN is not set: create a bot in the Discord Developer Portal and put its token in .env (see README)")
+	}
+	ix, _, err := e.openIndex(ctx, nil)
+	if err != nil {
+		return err
+	}
+	live := retrieval.NewLive(ix)
+	ask, mode, err := e.answerer(live, 0, *minCov)
+	if err != nil {
+		return err
+	}
+	client, err := e.chat()
+	if err != nil {
+		return err
+	}
+	summarizer := &answer.Summarizer{Index: live, Logger: e.log}
+	if client != nil {
+		summarizer.LLM = client
+	}
+	b, err := bot.New(bot.Config{
+		Token: token, GuildID: strings.TrimSpace(e.getenv("DISCORD_GUILD_ID")), Channels: splitList(e.getenv("DISCORD_CHANNELS")),
+		RatePerMinute: *rate, MaxConcurrent: *conc, FeedbackPath: filepath.Join(e.dataDir, "feedback.jsonl"),
+		OpsAddr: *ops, Logger: e.log,
+	}, bot.Deps{Answer: pipeline(ask), Library: live, Summary: summarizer, Reindex: e.reindexer(live)})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "citebot discord: %s mode, %d documents; Ctrl-C stops.\n", mode, len(live.Documents()))
+	return b.Run(ctx)
+}
+
+// pipeline adapts an answerFunc to the bot's Pipeline interface.
+type pipeline answerFunc
+
+func (p pipeline) Answer(ctx context.Context, q string, history []answer.Turn, onDelta func(string)) (answer.Answer, error) {
+	return p(ctx, q, history, onDelta)
+}
+
+// reindexer rebuilds the index from the corpus on disk and swaps it in;
+// one re-index at a time.
+func (e *env) reindexer(live *retrieval.Live) func(context.Context) (string, error) {
+	var mu sync.Mutex
+	return func(ctx context.Context) (string, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		ix, st, err := e.openIndex(ctx, nil)
+		if err != nil {
+			return "", err
+		}
+		live.Swap(ix)
+		return fmt.Sprintf("%d documents, %d chunks (%d embedded, %d reused, %d removed)",
+			len(ix.Documents()), ix.Len(), st.Embedded, st.Reused, st.Removed), nil
+	}
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
+		out = append(out, f)
+	}
+	return out
+}
+
+// envInt reads a whole number from the environment, or def.
+func envInt(getenv func(string) string, name string, def int) int {
+	n, err := strconv.Atoi(strings.TrimSpace(getenv(name)))
+	if err != nil {
+		return def
+	}
+	return n
+}
