@@ -148,10 +148,10 @@ func (h *harness) dispatch(t *testing.T, event string, data any) {
 
 // body decodes a recorded request's JSON body.
 type body struct {
-	Type            int                     `json:"type"`
-	Content         string                  `json:"content"`
+	Type            int                       `json:"type"`
+	Content         string                    `json:"content"`
 	Embeds          []*discordgo.MessageEmbed `json:"embeds"`
-	Components      []json.RawMessage       `json:"components"`
+	Components      []json.RawMessage         `json:"components"`
 	AllowedMentions *struct {
 		Parse []string `json:"parse"`
 	} `json:"allowed_mentions"`

@@ -34,7 +34,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.work, b.abandon = context.WithCancel(context.WithoutCancel(ctx))
 	defer b.abandon()
 	sess.AddHandler(b.onReady)
-	sess.AddHandler(func(s *discordgo.Session, m *discordgo.MessageCreate) { b.guard("message", func() { b.onMessage(m.Message) }) })
+	sess.AddHandler(func(s *discordgo.Session, m *discordgo.MessageCreate) {
+		b.guard("message", func() { b.onMessage(m.Message) })
+	})
 	sess.AddHandler(func(s *discordgo.Session, i *discordgo.InteractionCreate) {
 		b.guard("interaction", func() { b.onInteraction(i.Interaction) })
 	})
