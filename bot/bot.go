@@ -55,7 +55,8 @@ type Config struct {
 	// RatePerMinute questions per user a minute, with bursts of RateBurst
 	// (defaults 4 and 2); a negative rate disables the limit.
 	RatePerMinute, RateBurst int
-	// MaxConcurrent answers run at once, MaxQueue more wait (defaults 2, 20).
+	// MaxConcurrent answers run at once, MaxQueue more wait (defaults 2,
+	// 20; a negative MaxQueue means no waiting at all).
 	MaxConcurrent, MaxQueue int
 	// FeedbackPath is the JSON-lines file votes are appended to.
 	FeedbackPath string
@@ -82,7 +83,7 @@ func (c *Config) defaults() {
 	c.RatePerMinute = cmp.Or(c.RatePerMinute, 4)
 	c.RateBurst = cmp.Or(c.RateBurst, 2)
 	c.MaxConcurrent = cmp.Or(c.MaxConcurrent, 2)
-	c.MaxQueue = cmp.Or(c.MaxQueue, 20)
+	c.MaxQueue = max(0, cmp.Or(c.MaxQueue, 20))
 	c.ShutdownTimeout = cmp.Or(c.ShutdownTimeout, 20*time.Second)
 	c.EditInterval = cmp.Or(c.EditInterval, time.Second)
 	c.InteractionTTL = cmp.Or(c.InteractionTTL, 14*time.Minute)

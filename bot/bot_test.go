@@ -31,6 +31,7 @@ type harness struct {
 	logs *syncBuffer
 	stop context.CancelFunc
 	done chan error
+	once sync.Once
 	ix   *retrieval.Index
 }
 
@@ -75,6 +76,7 @@ func (e extractive) Answer(ctx context.Context, q string, _ []answer.Turn, _ fun
 // parts through edit.
 func start(t *testing.T, edit func(*Config, *Deps)) *harness {
 	t.Helper()
+	t.Parallel() // each test has its own fake Discord; discordgo's Close sleeps 1s
 	fake := discordtest.New(t)
 	ix := defaultIndex(t)
 	logs := &syncBuffer{}
@@ -101,7 +103,13 @@ func start(t *testing.T, edit func(*Config, *Deps)) *harness {
 	return h
 }
 
+// shutdown stops the bot as a signal would and checks it returns; it may
+// be called by a test and again by the cleanup.
 func (h *harness) shutdown(t *testing.T) {
+	h.once.Do(func() { h.stopAndCheck(t) })
+}
+
+func (h *harness) stopAndCheck(t *testing.T) {
 	h.stop()
 	select {
 	case err := <-h.done:

@@ -74,6 +74,7 @@ func TestUsageErrors(t *testing.T) {
 		{"bad flag", []string{"search", "--nope", "x"}, "flag provided but not defined"},
 		{"eval without file", []string{"eval"}, "one evaluation file"},
 		{"sources with an argument", []string{"sources", "extra"}, "sources takes no arguments"},
+		{"discord without token", []string{"discord"}, "DISCORD_TOKEN is not set"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
