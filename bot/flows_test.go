@@ -243,3 +243,19 @@ func TestReconnectAfterGatewayDrop(t *testing.T) {
 		t.Errorf("got %d identifies and %d resumes, want a reconnection", h.fake.Identifies(), h.fake.Resumes())
 	}
 }
+
+func TestDirectMessageIsAnsweredInPlace(t *testing.T) {
+	h := start(t, nil)
+	dm := "400000000000000001"
+	m := h.fake.MessageCreate(dm, "", asker, question, false)
+	h.dispatch(t, "MESSAGE_CREATE", m)
+	r := h.wait(t, discordtest.MatchRoute("POST", "/channels/"+dm+"/messages"))
+	if b := decode(t, r); !strings.Contains(b.Content, "[1]") {
+		t.Errorf("got %q, want the answer in the DM", b.Content)
+	}
+	for _, r := range h.fake.Requests() {
+		if strings.HasSuffix(r.Path, "/threads") {
+			t.Error("got a thread in a DM")
+		}
+	}
+}

@@ -12,14 +12,16 @@ import (
 )
 
 // onMessage answers a message that mentions the bot, is posted in a
-// watched channel, or follows up in a thread the bot started.
+// watched channel or a direct message, or follows up in a thread the bot
+// started.
 func (b *Bot) onMessage(m *discordgo.Message) {
 	me := b.me.Load()
 	if m.Author == nil || m.Author.Bot || me == nil || !b.seen.first("m:"+m.ID) {
 		return
 	}
 	inThread := b.ownThread(m.ChannelID, me.ID)
-	if !inThread && !b.watched[m.ChannelID] && !mentions(m, me.ID) {
+	direct := m.GuildID == ""
+	if !inThread && !direct && !b.watched[m.ChannelID] && !mentions(m, me.ID) {
 		return
 	}
 	q := stripMention(m.Content, me.ID)
