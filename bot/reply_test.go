@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
 )
 
 // recordSink records what a streamer shows.
@@ -72,6 +73,23 @@ func TestStripMention(t *testing.T) {
 	for in, want := range tests {
 		if got := stripMention(in, "100"); got != want {
 			t.Errorf("stripMention(%q): got %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestConnectErrorNamesTheFix(t *testing.T) {
+	tests := []struct {
+		code int
+		want string
+	}{
+		{4004, "DISCORD_TOKEN"},
+		{4014, "Message Content intent"},
+		{1006, "connect to Discord"},
+	}
+	for _, tt := range tests {
+		err := connectError(&websocket.CloseError{Code: tt.code})
+		if !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("close %d: got %q, want it to mention %q", tt.code, err, tt.want)
 		}
 	}
 }
