@@ -24,9 +24,11 @@ type bm25 struct {
 	avgLen   float64
 }
 
+// posting is 8 bytes: postings are most of the index's memory beyond the
+// vectors, and no corpus has 2^31 chunks or a term repeated 2^31 times.
 type posting struct {
-	doc int // index in the Index's chunk slice
-	tf  int
+	doc int32 // index in the Index's chunk slice
+	tf  int32
 }
 
 type scored struct {
@@ -37,14 +39,25 @@ type scored struct {
 func newBM25(texts []string) *bm25 {
 	ix := &bm25{postings: map[string][]posting{}, lengths: make([]int, len(texts))}
 	total := 0
+	// The same as analysis.Terms on each text, with each distinct word
+	// analysed once: stemming dominated building (and so loading) the index.
+	words := map[string][]string{}
+	counts := map[string]int{}
 	for i, text := range texts {
-		counts := map[string]int{}
-		for _, term := range analysis.Terms(text) {
-			counts[term]++
+		clear(counts)
+		for _, tok := range analysis.Tokens(text) {
+			terms, ok := words[tok.Text]
+			if !ok {
+				terms = analysis.WordTerms(tok.Text)
+				words[tok.Text] = terms
+			}
+			for _, term := range terms {
+				counts[term]++
+			}
 		}
 		n := 0
 		for term, tf := range counts {
-			ix.postings[term] = append(ix.postings[term], posting{doc: i, tf: tf})
+			ix.postings[term] = append(ix.postings[term], posting{doc: int32(i), tf: int32(tf)})
 			n += tf
 		}
 		ix.lengths[i] = n
@@ -84,7 +97,7 @@ func (ix *bm25) search(terms []string, k int) []scored {
 		for _, p := range ix.postings[term] {
 			tf := float64(p.tf)
 			norm := 1 - bm25B + bm25B*float64(ix.lengths[p.doc])/ix.avgLen
-			scores[p.doc] += idf * tf * (bm25K1 + 1) / (tf + bm25K1*norm)
+			scores[int(p.doc)] += idf * tf * (bm25K1 + 1) / (tf + bm25K1*norm)
 		}
 	}
 	out := make([]scored, 0, len(scores))

@@ -61,11 +61,15 @@ func (h *Hashed) Fingerprint() string {
 // Embed implements Embedder for passages: term frequencies only.
 func (h *Hashed) Embed(ctx context.Context, texts []string) ([][]float32, error) {
 	out := make([][]float32, len(texts))
+	// Words repeat across passages: analysing each distinct word once per
+	// call (stemming and folding dominate indexing time) gives the same
+	// vectors several times faster.
+	cache := map[string]wordFeatures{}
 	for i, t := range texts {
 		if i%256 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		out[i] = h.vector(t, nil)
+		out[i] = h.vector(t, nil, cache)
 	}
 	return out, nil
 }
@@ -74,52 +78,88 @@ func (h *Hashed) Embed(ctx context.Context, texts []string) ([][]float32, error)
 // weight(term) squared: the query carries the IDF that passage vectors leave
 // out. weight receives the word's first stem.
 func (h *Hashed) EmbedQuery(text string, weight func(term string) float64) []float32 {
-	return h.vector(text, weight)
+	return h.vector(text, weight, nil)
 }
 
 // vector accumulates the features of text. Each word contributes its stems
 // with weight 1 and its n-grams with a total squared weight of 1, so a
-// word's spelling counts as much as its stem.
-func (h *Hashed) vector(text string, weight func(string) float64) []float32 {
-	acc := map[uint32]float64{}
+// word's spelling counts as much as its stem. cache, when not nil, keeps
+// each word's features for the next texts.
+func (h *Hashed) vector(text string, weight func(string) float64, cache map[string]wordFeatures) []float32 {
+	acc := make([]float64, h.Dim)
 	for _, tok := range analysis.Tokens(text) {
-		terms := analysis.WordTerms(tok.Text)
-		if len(terms) == 0 {
+		f, ok := cache[tok.Text]
+		if !ok {
+			f = h.features(tok.Text)
+			if cache != nil {
+				cache[tok.Text] = f
+			}
+		}
+		if len(f.stems) == 0 {
 			continue
 		}
 		w := 1.0
 		if weight != nil {
-			idf := weight(terms[0])
+			idf := weight(f.first)
 			w = idf * idf
 		}
-		for _, term := range terms {
-			h.add(acc, "w:"+term, w)
+		for _, b := range f.stems {
+			acc[b.bucket] += b.sign * w
 		}
-		grams := ngrams(analysis.Fold(tok.Text))
-		gw := w / math.Sqrt(float64(len(grams)))
-		for _, g := range grams {
-			h.add(acc, "g:"+g, gw)
+		gw := w / math.Sqrt(float64(len(f.grams)))
+		for _, b := range f.grams {
+			acc[b.bucket] += b.sign * gw
 		}
 	}
 	return h.finish(acc, weight == nil)
 }
 
-func (h *Hashed) add(acc map[uint32]float64, feature string, w float64) {
-	f := fnv.New64a()
-	f.Write([]byte(feature))
-	sum := f.Sum64()
-	bucket := uint32(sum % uint64(h.Dim))
-	if sum>>63 == 1 {
-		w = -w
+// wordFeatures is what one word adds to a vector before weighting: the
+// hashed buckets of its stems and of its character n-grams. first is its
+// first stem, which query weights are looked up by. A word without content
+// (a stopword) has no stems and adds nothing.
+type wordFeatures struct {
+	first        string
+	stems, grams []feature
+}
+
+// feature is a hashed bucket and the sign its weight is added with.
+type feature struct {
+	bucket uint32
+	sign   float64
+}
+
+func (h *Hashed) features(word string) wordFeatures {
+	terms := analysis.WordTerms(word)
+	if len(terms) == 0 {
+		return wordFeatures{}
 	}
-	acc[bucket] += w
+	f := wordFeatures{first: terms[0]}
+	for _, term := range terms {
+		f.stems = append(f.stems, h.feature("w:"+term))
+	}
+	for _, g := range ngrams(analysis.Fold(word)) {
+		f.grams = append(f.grams, h.feature("g:"+g))
+	}
+	return f
+}
+
+func (h *Hashed) feature(name string) feature {
+	f := fnv.New64a()
+	f.Write([]byte(name))
+	sum := f.Sum64()
+	sign := 1.0
+	if sum>>63 == 1 {
+		sign = -1
+	}
+	return feature{bucket: uint32(sum % uint64(h.Dim)), sign: sign}
 }
 
 // finish applies sublinear term frequency to passages (a word repeated ten
 // times is not ten times as relevant; queries are short and keep their IDF
 // weights as they are) and L2 normalisation: chromem-go expects unit vectors
 // and does not normalise stored ones for us.
-func (h *Hashed) finish(acc map[uint32]float64, sublinear bool) []float32 {
+func (h *Hashed) finish(acc []float64, sublinear bool) []float32 {
 	v := make([]float32, h.Dim)
 	var norm float64
 	for b, x := range acc {

@@ -209,3 +209,24 @@ func (ix *Index) vectorSearch(ctx context.Context, query, expanded string, n int
 	}
 	return out, nil
 }
+
+// VectorSearch runs only chromem-go's nearest-neighbour query for a
+// question vector the caller computed, and returns the IDs of the n most
+// similar chunks. It exists so that the bench package can time the vector
+// half of Search against a plain scan of the same vectors; answering
+// questions goes through Search.
+func (ix *Index) VectorSearch(ctx context.Context, qv []float32, n int) ([]string, error) {
+	n = min(n, ix.col.Count())
+	if n <= 0 {
+		return nil, nil
+	}
+	res, err := ix.col.QueryEmbedding(ctx, qv, n, nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("vector search: %w", err)
+	}
+	ids := make([]string, len(res))
+	for i, r := range res {
+		ids[i] = r.ID
+	}
+	return ids, nil
+}

@@ -35,10 +35,11 @@ func commands() map[string]command {
 		"index":   {"", "build or refresh the persisted index", runIndex},
 		"eval":    {"FILE.jsonl", "run an evaluation set and print its metrics", runEval},
 		"discord": {"", "run the Discord bot (DISCORD_TOKEN)", runDiscord},
+		"bench":   {"", "measure indexing, load, query speed and memory at scale", runBench},
 	}
 }
 
-var commandOrder = []string{"ask", "chat", "search", "summary", "sources", "index", "eval", "discord"}
+var commandOrder = []string{"ask", "chat", "search", "summary", "sources", "index", "eval", "discord", "bench"}
 
 // run executes citebot with args (without the program name). getenv reads
 // configuration, so tests pass their own environment.

@@ -1,0 +1,104 @@
+package bench
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/citebot/citebot/corpus"
+	"github.com/citebot/citebot/retrieval"
+)
+
+// flatVectors embeds the chunks of docs again, with the index's embedder
+// and chunking, into one contiguous slice: the best memory layout a vector
+// scan can have, and so the floor our vector search is compared with.
+func flatVectors(ctx context.Context, emb *retrieval.Hashed, docs []corpus.Document) ([]float32, error) {
+	opts := corpus.DefaultChunkOptions()
+	var flat []float32
+	for _, d := range docs {
+		chunks := corpus.ChunkDocument(d, opts)
+		texts := make([]string, len(chunks))
+		for i, c := range chunks {
+			texts[i] = c.Text
+		}
+		vs, err := emb.Embed(ctx, texts)
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range vs {
+			flat = append(flat, v...)
+		}
+	}
+	return flat, nil
+}
+
+// hit is one scan result.
+type hit struct {
+	i     int
+	score float32
+}
+
+// scanTop returns the n rows of flat most similar to q by dot product:
+// one pass over the vectors and an insertion into a small sorted list.
+func scanTop(flat, q []float32, n int) []hit {
+	dim := len(q)
+	top := make([]hit, 0, n+1)
+	for i, off := 0, 0; off+dim <= len(flat); i, off = i+1, off+dim {
+		row := flat[off : off+dim : off+dim]
+		var s float32
+		for j, x := range q {
+			s += x * row[j]
+		}
+		if len(top) == n && s <= top[n-1].score {
+			continue
+		}
+		k, _ := slices.BinarySearchFunc(top, s, func(h hit, s float32) int {
+			if h.score > s {
+				return -1
+			}
+			return 1
+		})
+		top = slices.Insert(top, k, hit{i, s})
+		if len(top) > n {
+			top = top[:n]
+		}
+	}
+	return top
+}
+
+// percentile is the nearest-rank p-th percentile of ds (which it sorts).
+func percentile(ds []time.Duration, p int) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	slices.Sort(ds)
+	i := (len(ds)*p + 99) / 100
+	return ds[max(i-1, 0)]
+}
+
+// rss is the resident set size from /proc/self/status (VmRSS), in bytes;
+// 0 where that file does not exist (not Linux).
+func rss() int64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:")
+		if !ok {
+			continue
+		}
+		kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+		if err != nil {
+			return 0
+		}
+		return kb * 1024
+	}
+	return 0
+}
