@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/citebot/citebot/answer"
 )
 
 // onInteraction routes slash commands, autocomplete and button clicks.
@@ -74,6 +76,10 @@ func (b *Bot) ask(i *discordgo.Interaction, q, l string) {
 func (b *Bot) admit(i *discordgo.Interaction, q, l string) bool {
 	if strings.TrimSpace(q) == "" {
 		b.respond(i, say(l, "empty"), true)
+		return false
+	}
+	if err := answer.Validate(q); err != nil {
+		b.respond(i, err.Error(), true)
 		return false
 	}
 	if ok, retry := b.limiter.allow(userID(i), time.Now()); !ok {

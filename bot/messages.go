@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -58,7 +59,7 @@ func (b *Bot) answerMessage(m *discordgo.Message, q, l string, inThread bool) {
 	var ref *discordgo.MessageReference
 	if !inThread && m.GuildID != "" {
 		th, err := b.sess.MessageThreadStartComplex(m.ChannelID, m.ID, &discordgo.ThreadStart{
-			Name: truncate(strings.ReplaceAll(q, "\n", " "), 90), AutoArchiveDuration: 1440})
+			Name: threadName(q), AutoArchiveDuration: 1440})
 		if err == nil {
 			channel = th.ID
 			b.threads.start(th.ID)
@@ -82,6 +83,21 @@ func (b *Bot) answerMessage(m *discordgo.Message, q, l string, inThread bool) {
 	if _, err := b.answerInto(ctx, out, q, b.threads.history(channel), m.ID, fromMessage, remember); err != nil {
 		b.failure(err, l, fromMessage, tell, "message", m.ID)
 	}
+}
+
+// threadName is the question on one line, without invisible or
+// direction-changing characters that could make the title read otherwise.
+func threadName(q string) string {
+	clean := strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n' || r == '\t':
+			return ' '
+		case unicode.Is(unicode.Cf, r): // zero-width, bidi controls
+			return -1
+		}
+		return r
+	}, q)
+	return truncate(strings.Join(strings.Fields(clean), " "), 90)
 }
 
 // typing keeps the typing indicator on (it lasts about 10 seconds) until

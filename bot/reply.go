@@ -77,11 +77,13 @@ func (s *streamer) flush() {
 		return
 	}
 	s.shown = text
-	// The trailing ellipsis says "still writing"; truncate adds its own.
-	if utf8.RuneCountInString(text) > maxContent-2 {
-		s.out.progress(truncate(text, maxContent))
+	// Partial text is defused like the final answer: a model's @everyone
+	// or masked link must not look live even for a second. The trailing
+	// ellipsis says "still writing"; clip's truncation adds its own.
+	if shown := defuse(text); utf8.RuneCountInString(shown) > maxContent-2 {
+		s.out.progress(clip(text, maxContent))
 	} else {
-		s.out.progress(text + " …")
+		s.out.progress(shown + " …")
 	}
 }
 

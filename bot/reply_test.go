@@ -93,3 +93,10 @@ func TestConnectErrorNamesTheFix(t *testing.T) {
 		}
 	}
 }
+
+func TestThreadNameDropsInvisibleCharacters(t *testing.T) {
+	got := threadName("Qui\u202e est\u200b\nPeter Kyle ?")
+	if got != "Qui est Peter Kyle ?" {
+		t.Errorf("got %q, want the question without control characters", got)
+	}
+}
