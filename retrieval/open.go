@@ -195,10 +195,8 @@ func (ix *Index) embed(ctx context.Context, chunks []corpus.Chunk, progress func
 		part := chunks[start:min(start+batch, len(chunks))]
 		texts := make([]string, len(part))
 		ids := make([]string, len(part))
-		meta := make([]map[string]string, len(part))
 		for i, c := range part {
 			texts[i], ids[i] = c.Text, c.ID
-			meta[i] = map[string]string{"doc": c.DocID}
 		}
 		vecs, err := ix.emb.Embed(ctx, texts)
 		if err != nil {
@@ -207,7 +205,9 @@ func (ix *Index) embed(ctx context.Context, chunks []corpus.Chunk, progress func
 		if len(vecs) != len(part) {
 			return fmt.Errorf("embedder returned %d vectors for %d passages", len(vecs), len(part))
 		}
-		if err := ix.col.Add(ctx, ids, vecs, meta, texts); err != nil {
+		// No metadata: a chunk's document is in its ID, and a one-entry
+		// map per chunk cost about 300 bytes of memory each.
+		if err := ix.col.Add(ctx, ids, vecs, nil, texts); err != nil {
 			return fmt.Errorf("add passages: %w", err)
 		}
 		if progress != nil {
