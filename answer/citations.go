@@ -21,8 +21,23 @@ type checked struct {
 
 // checkMarkers keeps the numbers of each marker that name one of the n
 // passages and removes the others; a marker left empty disappears with the
-// space before it.
+// space before it. Removing a marker can join the text around it into a
+// new one ("[[9]5]" leaves "[5]"), so the text is checked again until no
+// marker is removed: the result never shows an invalid marker, and checking
+// it again changes nothing.
 func checkMarkers(text string, n int) checked {
+	c := checkOnce(text, n)
+	for last := c.removed; last > 0; {
+		next := checkOnce(c.text, n)
+		last = next.removed
+		next.removed += c.removed
+		c = next
+	}
+	return c
+}
+
+// checkOnce is one pass of checkMarkers over the markers of text.
+func checkOnce(text string, n int) checked {
 	var c checked
 	seen := map[int]bool{}
 	var b strings.Builder
@@ -57,14 +72,12 @@ func checkMarkers(text string, n int) checked {
 	return c
 }
 
-// maxMarkerLen bounds how long an unclosed "[" is held back while
-// streaming; past it, the bracket cannot open a marker.
-const maxMarkerLen = 16
-
 // streamFilter passes a streamed answer through to the user while checking
 // its markers on the fly, so that an invalid citation is never shown: text
-// after an unclosed "[" is held until the marker closes, and an answer that
-// may still turn out to be the NotFound reply is held entirely.
+// from an unclosed "[" is held while it could still become a marker (see
+// openMarker), and an answer that may still turn out to be the NotFound
+// reply is held entirely. What it shows is always a prefix of what
+// checkMarkers makes of the whole answer.
 type streamFilter struct {
 	n        int // passages
 	notFound string
@@ -79,12 +92,28 @@ func (f *streamFilter) write(delta string) {
 	if t := strings.TrimSpace(raw); strings.HasPrefix(f.notFound, t) {
 		return
 	}
-	safe := raw
-	if i := strings.LastIndexByte(raw, '['); i >= 0 && !strings.ContainsRune(raw[i:], ']') && len(raw)-i < maxMarkerLen {
-		safe = raw[:i]
-	}
+	text := checkMarkers(raw, f.n).text
 	// Trailing spaces wait too: they vanish if an invalid marker follows.
-	f.emit(checkMarkers(strings.TrimRight(safe, " "), f.n).text)
+	f.emit(strings.TrimRight(text[:openMarker(text)], " "))
+}
+
+// openMarker returns where the part of text that later text could still
+// change begins: the first "[" in the run of marker characters that ends
+// text, else len(text). Until a character that cannot be in a marker
+// arrives, that run could close into a marker ("[1" then "2]"), or lose
+// one and join the rest into another ("[5[9" then "]]"), so it is held
+// back however long it is, lest a prefix of an invalid marker be shown.
+func openMarker(text string) int {
+	run := len(strings.TrimRightFunc(text, isMarkerRune))
+	if i := strings.IndexByte(text[run:], '['); i >= 0 {
+		return run + i
+	}
+	return len(text)
+}
+
+// isMarkerRune reports the characters markerRE can match.
+func isMarkerRune(r rune) bool {
+	return strings.ContainsRune("[]0123456789,; \t\n\f\r", r)
 }
 
 // flush passes on whatever was held back, once the stream has ended.

@@ -595,7 +595,8 @@ func (s *splitter) space(p int) bool {
 
 // skipBlank returns where the part after a cut at from starts: at its
 // first non-space rune, or inside a code block at the start of that rune's
-// line, keeping the code's indentation.
+// line, keeping the code's indentation. After a cut in the middle of a
+// line, the spaces at the cut are not indentation and are dropped.
 func (s *splitter) skipBlank(from int) (pos, first int) {
 	pos, first = from, from
 	for first < len(s.r) && unicode.IsSpace(s.r[first]) {
@@ -604,7 +605,8 @@ func (s *splitter) skipBlank(from int) (pos, first int) {
 		}
 		first++
 	}
-	if _, ok := s.bodyAt(first); !ok {
+	lineStart := pos == 0 || s.r[pos-1] == '\n'
+	if _, ok := s.bodyAt(first); !ok || !lineStart {
 		pos = first
 	}
 	return pos, first
@@ -640,11 +642,29 @@ func (s *splitter) next(pos, first int) (string, int) {
 		return prefix + string(s.r[pos:s.end]), s.end
 	}
 	p, inside := s.cut(first, w)
+	if b, ok := s.fenceOutOfReach(first, w, p, inside); ok {
+		return prefix + strings.TrimRightFunc(string(s.r[pos:b.last+1]), unicode.IsSpace) + closeFence, b.end
+	}
 	part := prefix + strings.TrimRightFunc(string(s.r[pos:p]), unicode.IsSpace)
 	if inside {
 		part += closeFence
 	}
 	return part, p
+}
+
+// fenceOutOfReach reports a window that holds the rest of a closed block's
+// code but ends in the spaces or the fence after it, where cut found no
+// better place than inside them ("```go\nx" + many spaces + "\n```"). The
+// part then ends the code and closes the block with its own fence, and
+// the next part starts after the block's fence.
+func (s *splitter) fenceOutOfReach(first, w, p int, inside bool) (codeBlock, bool) {
+	if p != w || inside || s.in[w] < 0 {
+		return codeBlock{}, false
+	}
+	b := s.blocks[s.in[w]]
+	ok := b.close < len(s.r) && s.fits(b) && first <= b.last &&
+		(first <= b.start || first >= b.body) && b.last+1+len(closeFence) <= w
+	return b, ok
 }
 
 // cut returns the best cut in (first, w] and whether it is inside a code

@@ -37,9 +37,11 @@ type cleaned struct {
 // apostrophes and guillemets stay, since answers quote the text verbatim.
 func cleanText(raw string, markdown bool) cleaned {
 	s := strings.TrimPrefix(raw, bom)
-	s = norm.NFC.String(s)
 	s = normalizeNewlines(s)
 	s = strings.Map(dropZeroWidth, s)
+	// After dropping invisible characters, which can separate a letter from
+	// its combining accent ("e\u200B\u0301"): NFC must see them together.
+	s = norm.NFC.String(s)
 	var c cleaned
 	if markdown {
 		s = c.takeFrontMatter(s)

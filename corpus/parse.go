@@ -102,8 +102,12 @@ func title(c cleaned) string {
 			first = s[0].Text
 		}
 		// A period is punctuation of the sentence, not of the title; a
-		// question mark is part of the meaning and stays.
+		// question mark is part of the meaning and stays. A text that is
+		// only a period keeps it: a title is never blank.
 		t = strings.TrimSuffix(first, ".")
+		if strings.TrimSpace(t) == "" {
+			t = first
+		}
 	}
 	return shorten(strings.Join(strings.Fields(t), " "), maxTitleRunes)
 }

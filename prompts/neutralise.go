@@ -17,9 +17,12 @@ import (
 var (
 	// tagOpenRE matches the "<" of anything that could read as a tag or a
 	// chat-template token: "</passage>", "< passage", "<\/question>",
-	// "<|eot_id|>", and their full-width look-alikes. A "<" before a digit
-	// or a space and a digit ("< 5 %") is not matched.
-	tagOpenRE = regexp.MustCompile(`[<＜﹤](\s*[/\\!?|]*\s*[\pL_|])`)
+	// "<|eot_id|>", and their full-width look-alikes. The gaps allow any
+	// Unicode space, invisible format character (U+200B, U+2060, bidi
+	// controls) or combining mark, which a reader or a model does not see:
+	// "<\u200bpassage" reads as "<passage". A "<" before a digit or a space
+	// and a digit ("< 5 %") is not matched.
+	tagOpenRE = regexp.MustCompile(`[<＜﹤](` + tagGap + `[/\\!?|]*` + tagGap + `[\pL_|])`)
 
 	// bracketNumRE matches a bracketed number or list of numbers, which the
 	// model could take for one of our citation markers or for a passage
@@ -33,6 +36,9 @@ var (
 	// which have no place in a prompt and could hide text from a reviewer.
 	controlRE = regexp.MustCompile(`[\x00-\x08\x0b-\x1f\x7f]`)
 )
+
+// tagGap is what can separate the "<" of a tag from its name unseen.
+const tagGap = `[\s\p{Z}\p{Cf}\p{Mn}]*`
 
 // funcMap is the set of functions the templates may call. It is built on
 // demand so that no package-level map exists for anyone to change.
