@@ -39,6 +39,7 @@ func TestModelFailuresFallBackToExtracts(t *testing.T) {
 		{"malformed stream", []llmtest.Reply{{Malformed: true}, {Malformed: true}, {Malformed: true}}, 0, "unexpected response"},
 		{"error mid-stream", []llmtest.Reply{{Content: "Le Royaume-Uni a signé un long partenariat avec OpenAI et bien plus [1].", BreakAfter: 2}}, 0, "indisponible"},
 		{"bad key", []llmtest.Reply{{Status: 401}}, 0, "OPENAI_API_KEY"},
+		{"429 storm", []llmtest.Reply{{Status: 429, RetryAfter: "1"}, {Status: 429, RetryAfter: "1"}, {Status: 429, RetryAfter: "1"}}, 0, "rate limited"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
