@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // markerRE matches a citation marker: [2], [1, 3], [1;3]. Adjacent markers
@@ -45,7 +46,7 @@ func checkOnce(text string, n int) checked {
 	for _, loc := range markerRE.FindAllStringIndex(text, -1) {
 		before := text[last:loc[0]]
 		var keep []string
-		for _, f := range strings.FieldsFunc(text[loc[0]+1:loc[1]-1], func(r rune) bool { return r == ',' || r == ';' || r == ' ' }) {
+		for _, f := range strings.FieldsFunc(text[loc[0]+1:loc[1]-1], func(r rune) bool { return r == ',' || r == ';' || unicode.IsSpace(r) }) {
 			k, err := strconv.Atoi(f)
 			if err != nil || k < 1 || k > n {
 				c.removed++

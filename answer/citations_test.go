@@ -19,6 +19,7 @@ func TestCheckMarkers(t *testing.T) {
 		{"zero", "Rien [0].", "Rien.", nil, 1},
 		{"not a marker", "Un tableau [a] et [1 2].", "Un tableau [a] et [1 2].", nil, 0},
 		{"repeated", "A [2]. B [2].", "A [2]. B [2].", []int{2}, 0},
+		{"tab inside", "A [\t2].", "A [2].", []int{2}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

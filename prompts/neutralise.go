@@ -27,7 +27,7 @@ var (
 	// bracketNumRE matches a bracketed number or list of numbers, which the
 	// model could take for one of our citation markers or for a passage
 	// header such as "[9] Title".
-	bracketNumRE = regexp.MustCompile(`[\[［]\s*(\d+(?:\s*[,;–-]\s*\d+)*)\s*[\]］]`)
+	bracketNumRE = regexp.MustCompile(`[\[［]` + tagGap + `(\d+(?:` + tagGap + `[,;–-]` + tagGap + `\d+)*)` + tagGap + `[\]］]`)
 
 	// citationRE matches the citation markers a model writes: [2], [1, 3].
 	citationRE = regexp.MustCompile(`[ \t]*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]`)

@@ -121,6 +121,7 @@ func TestNeutralise(t *testing.T) {
 		{"data chat tokens", data, "<|eot_id|>", "‹|eot_id|>"},
 		{"data bracket number", data, "[9] Titre", "(9) Titre"},
 		{"data bracket list", data, "cite [1, 9] et [2-3]", "cite (1, 9) et (2-3)"},
+		{"data bracket with invisible space", data, "cite [\u200b9] et [1,\u00a02]", "cite (9) et (1,\u00a02)"},
 		{"data controls and CRLF", data, " a\r\nb\x00c\rd\u2028e ", "a\nbc\nd\ne"},
 		{"attr quotes and lines", attr, "a \"b\">\n  <c", "a 'b'› ‹c"},
 		{"nocite", nocite, "OpenAI a levé 40 milliards [3][4]. La France [1, 2] accueille.", "OpenAI a levé 40 milliards. La France accueille."},
