@@ -55,17 +55,7 @@ func (g *Generator) complete(ctx context.Context, a Answer, strict bool, onDelta
 	if err != nil {
 		return completion{}, fmt.Errorf("answer prompt: %w", err)
 	}
-	req := llm.ChatRequest{Messages: messages(p), Temperature: 0}
-	var resp llm.ChatResponse
-	if onDelta != nil {
-		f := &streamFilter{n: len(a.Passages), notFound: prompts.NotFound, out: onDelta}
-		resp, err = g.LLM.ChatStream(ctx, req, f.write)
-		if err == nil {
-			f.flush()
-		}
-	} else {
-		resp, err = g.LLM.Chat(ctx, req)
-	}
+	resp, err := ask(ctx, g.LLM, p, len(a.Passages), onDelta)
 	if err != nil {
 		return completion{usage: resp.Usage}, err
 	}
@@ -79,6 +69,21 @@ func (g *Generator) complete(ctx context.Context, a Answer, strict bool, onDelta
 		return out, errNoCitation
 	}
 	return out, nil
+}
+
+// ask sends a prompt about n numbered passages to the model, streaming
+// through the citation filter when onDelta is set.
+func ask(ctx context.Context, model Chatter, p prompts.Prompt, n int, onDelta func(string)) (llm.ChatResponse, error) {
+	req := llm.ChatRequest{Messages: messages(p), Temperature: 0}
+	if onDelta == nil {
+		return model.Chat(ctx, req)
+	}
+	f := &streamFilter{n: n, notFound: prompts.NotFound, out: onDelta}
+	resp, err := model.ChatStream(ctx, req, f.write)
+	if err == nil {
+		f.flush()
+	}
+	return resp, err
 }
 
 // fallback answers extractively after a model failure and says why.

@@ -24,18 +24,7 @@ func (s *Summarizer) generateDocument(ctx context.Context, lang string, passages
 // cited runs a summary prompt, streaming when onDelta is set, and keeps
 // only citations that name one of passages.
 func (s *Summarizer) cited(ctx context.Context, lang string, p prompts.Prompt, passages []retrieval.Result, onDelta func(string)) (Answer, error) {
-	req := llm.ChatRequest{Messages: messages(p), Temperature: 0}
-	var resp llm.ChatResponse
-	var err error
-	if onDelta != nil {
-		f := &streamFilter{n: len(passages), notFound: prompts.NotFound, out: onDelta}
-		resp, err = s.LLM.ChatStream(ctx, req, f.write)
-		if err == nil {
-			f.flush()
-		}
-	} else {
-		resp, err = s.LLM.Chat(ctx, req)
-	}
+	resp, err := ask(ctx, s.LLM, p, len(passages), onDelta)
 	if err != nil {
 		return Answer{}, err
 	}

@@ -23,11 +23,9 @@ const (
 // follow-up already sees it.
 func (b *Bot) answerInto(ctx context.Context, out sink, q string, history []answer.Turn, key, from string, remember func(answer.Answer)) (answer.Answer, error) {
 	start := time.Now()
-	ticker := time.NewTicker(b.cfg.EditInterval)
-	defer ticker.Stop()
-	st := startStreamer(out, ticker.C)
-	a, err := b.deps.Answer.Answer(ctx, q, history, st.write)
-	st.close()
+	a, err := b.streamInto(out, func(onDelta func(string)) (answer.Answer, error) {
+		return b.deps.Answer.Answer(ctx, q, history, onDelta)
+	})
 	if err != nil {
 		return a, err
 	}
@@ -50,6 +48,16 @@ func (b *Bot) answerInto(ctx context.Context, out sink, q string, history []answ
 	}
 	b.metrics.questions.WithLabelValues(from, outcome).Inc()
 	return a, err
+}
+
+// streamInto runs produce, showing what it streams in out at most once
+// per EditInterval until it returns.
+func (b *Bot) streamInto(out sink, produce func(onDelta func(string)) (answer.Answer, error)) (answer.Answer, error) {
+	ticker := time.NewTicker(b.cfg.EditInterval)
+	defer ticker.Stop()
+	st := startStreamer(out, ticker.C)
+	defer st.close()
+	return produce(st.write)
 }
 
 // queue waits for a free answering slot, telling the asker where they

@@ -28,17 +28,12 @@ func (b *Bot) summary(i *discordgo.Interaction, docID, summaryLang, l string) {
 		summaryLang = l
 	}
 	out := &interactionSink{sess: b.sess, i: i, start: time.Now(), ttl: b.cfg.InteractionTTL}
-	ticker := time.NewTicker(b.cfg.EditInterval)
-	defer ticker.Stop()
-	st := startStreamer(out, ticker.C)
-	var a answer.Answer
-	var err error
-	if docID == "" {
-		a, err = b.deps.Summary.Corpus(ctx, summaryLang, st.write)
-	} else {
-		a, err = b.deps.Summary.Document(ctx, docID, summaryLang, st.write)
-	}
-	st.close()
+	a, err := b.streamInto(out, func(onDelta func(string)) (answer.Answer, error) {
+		if docID == "" {
+			return b.deps.Summary.Corpus(ctx, summaryLang, onDelta)
+		}
+		return b.deps.Summary.Document(ctx, docID, summaryLang, onDelta)
+	})
 	tell := func(text string) { out.final([]string{text}, nil, nil) }
 	switch {
 	case errors.Is(err, answer.ErrUnknownDocument):
