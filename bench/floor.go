@@ -44,15 +44,11 @@ type hit struct {
 
 // scanTop returns the n rows of flat most similar to q by dot product:
 // one pass over the vectors and an insertion into a small sorted list.
-func scanTop(flat, q []float32, n int) []hit {
+func scanTop(flat, q []float32, n int, dot func(a, b []float32) float32) []hit {
 	dim := len(q)
 	top := make([]hit, 0, n+1)
 	for i, off := 0, 0; off+dim <= len(flat); i, off = i+1, off+dim {
-		row := flat[off : off+dim : off+dim]
-		var s float32
-		for j, x := range q {
-			s += x * row[j]
-		}
+		s := dot(q, flat[off:off+dim:off+dim])
 		if len(top) == n && s <= top[n-1].score {
 			continue
 		}
@@ -68,6 +64,34 @@ func scanTop(flat, q []float32, n int) []hit {
 		}
 	}
 	return top
+}
+
+// dotPlain is the loop the issue calls the floor, and the one chromem-go
+// runs: each addition waits for the previous one.
+func dotPlain(q, row []float32) float32 {
+	var s float32
+	for j, x := range q {
+		s += x * row[j]
+	}
+	return s
+}
+
+// dot4 keeps four independent sums, so that four multiply-adds are in
+// flight at once: what a vector store of our own would run.
+func dot4(q, row []float32) float32 {
+	row = row[:len(q)]
+	var s0, s1, s2, s3 float32
+	j := 0
+	for ; j+4 <= len(q); j += 4 {
+		s0 += q[j] * row[j]
+		s1 += q[j+1] * row[j+1]
+		s2 += q[j+2] * row[j+2]
+		s3 += q[j+3] * row[j+3]
+	}
+	for ; j < len(q); j++ {
+		s0 += q[j] * row[j]
+	}
+	return (s0 + s1) + (s2 + s3)
 }
 
 // percentile is the nearest-rank p-th percentile of ds (which it sorts).

@@ -55,14 +55,30 @@ func TestQuestionsAreDeterministic(t *testing.T) {
 func TestScanTopMatchesSort(t *testing.T) {
 	// Four 2-d rows; the query favours the second coordinate.
 	flat := []float32{1, 0, 0, 1, 0.6, 0.8, 0.8, 0.6}
-	got := scanTop(flat, []float32{0, 1}, 3)
-	want := []int{1, 2, 3}
-	for i, h := range got {
-		if h.i != want[i] {
-			t.Errorf("rank %d: got row %d, want %d", i, h.i, want[i])
+	for name, dot := range map[string]func(a, b []float32) float32{"plain": dotPlain, "unrolled": dot4} {
+		got := scanTop(flat, []float32{0, 1}, 3, dot)
+		want := []int{1, 2, 3}
+		for i, h := range got {
+			if h.i != want[i] {
+				t.Errorf("%s rank %d: got row %d, want %d", name, i, h.i, want[i])
+			}
+		}
+		if len(got) != 3 {
+			t.Errorf("%s: got %d hits, want 3", name, len(got))
 		}
 	}
-	if len(got) != 3 {
-		t.Errorf("got %d hits, want 3", len(got))
+}
+
+func TestDotProductsAgree(t *testing.T) {
+	// Small integers are exact in float32 whatever the order of the sums,
+	// and the lengths cover the unrolled loop's remainder.
+	for _, n := range []int{1, 3, 4, 7, 768} {
+		a, b := make([]float32, n), make([]float32, n)
+		for i := range n {
+			a[i], b[i] = float32(i%7-3), float32(i%5-2)
+		}
+		if p, u := dotPlain(a, b), dot4(a, b); p != u {
+			t.Errorf("length %d: got %v unrolled, want %v", n, u, p)
+		}
 	}
 }

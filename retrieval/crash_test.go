@@ -111,7 +111,7 @@ func TestHelperWriter(t *testing.T) {
 // reached the moment to kill it.
 type killPoint func(files []os.DirEntry, oldData string) bool
 
-// firstTmp fires as soon as any temporary file exists: the vectors export
+// firstTmp fires as soon as any temporary file exists: the data file
 // has begun.
 func firstTmp(files []os.DirEntry, _ string) bool {
 	for _, f := range files {
@@ -122,13 +122,12 @@ func firstTmp(files []os.DirEntry, _ string) bool {
 	return false
 }
 
-// dataWritten fires once the vectors' temporary file holds data but has
-// not been renamed: chromem-go's gob export encodes the whole collection in
-// memory and writes it in one go, so this is the moment of the write and
-// the fsync that follows, the closest a kill can come to a torn file.
+// dataWritten fires once the data file's temporary file holds some bytes
+// but has not been renamed: it is written through a 1 MiB buffer, so a
+// kill here usually leaves a torn file.
 func dataWritten(files []os.DirEntry, _ string) bool {
 	for _, f := range files {
-		if !strings.HasPrefix(f.Name(), "vectors-") || !strings.HasSuffix(f.Name(), ".tmp") {
+		if !strings.HasPrefix(f.Name(), dataPrefix) || !strings.HasSuffix(f.Name(), ".tmp") {
 			continue
 		}
 		if info, err := f.Info(); err == nil && info.Size() > 0 {
@@ -138,13 +137,13 @@ func dataWritten(files []os.DirEntry, _ string) bool {
 	return false
 }
 
-// vectorsRenamed fires once a new vectors file is in place (or the
+// dataRenamed fires once a new data file is in place (or the
 // manifest's temporary file exists, which only happens after that rename):
-// the window between the vectors' and the manifest's renames.
-func vectorsRenamed(files []os.DirEntry, oldData string) bool {
+// the window between the data file's and the manifest's renames.
+func dataRenamed(files []os.DirEntry, oldData string) bool {
 	for _, f := range files {
 		n := f.Name()
-		newVectors := strings.HasPrefix(n, "vectors-") && strings.HasSuffix(n, ".gob") && n != oldData
+		newVectors := strings.HasPrefix(n, dataPrefix) && strings.HasSuffix(n, ".bin") && n != oldData
 		if newVectors || strings.HasPrefix(n, manifestName+".") {
 			return true
 		}
@@ -278,7 +277,7 @@ func skipWithoutExec(t *testing.T) {
 
 // crashOutcome is what the kill left on disk, for the log.
 type crashOutcome struct {
-	tmp, vectors int
+	tmp, data int
 	manifest     string // the data file the manifest names, "" if none
 }
 
@@ -289,8 +288,8 @@ func inspect(t *testing.T, dir string) crashOutcome {
 		switch {
 		case strings.HasSuffix(n, ".tmp"):
 			o.tmp++
-		case strings.HasPrefix(n, "vectors-"):
-			o.vectors++
+		case strings.HasPrefix(n, dataPrefix):
+			o.data++
 		}
 	}
 	if m, err := readManifest(dir); err == nil {
@@ -313,12 +312,12 @@ func copyDir(t *testing.T, from, to string) {
 }
 
 // assertCleanAfterSave checks that a save left only the manifest and the
-// one vectors file it names: no temporary file, no orphan vectors.
+// one data file it names: no temporary file, no orphan data file.
 func assertCleanAfterSave(t *testing.T, dir string) {
 	t.Helper()
 	o := inspect(t, dir)
-	if o.tmp != 0 || o.vectors != 1 || o.manifest == "" {
-		t.Errorf("got %d temporary and %d vectors files (manifest names %q) after the next save, want 0 and 1", o.tmp, o.vectors, o.manifest)
+	if o.tmp != 0 || o.data != 1 || o.manifest == "" {
+		t.Errorf("got %d temporary and %d data files (manifest names %q) after the next save, want 0 and 1", o.tmp, o.data, o.manifest)
 	}
 }
 
@@ -344,8 +343,8 @@ var crashPoints = []struct {
 	tries int
 }{
 	{"first temporary file", firstTmp, 3},
-	{"vectors written, not renamed", dataWritten, 5},
-	{"vectors renamed, manifest not yet", vectorsRenamed, 8},
+	{"data written, not renamed", dataWritten, 5},
+	{"data renamed, manifest not yet", dataRenamed, 8},
 }
 
 func TestCrashDuringSaveKeepsPreviousIndex(t *testing.T) {
@@ -358,7 +357,7 @@ func TestCrashDuringSaveKeepsPreviousIndex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("built the previous index (%d chunks, %.1f MB of vectors) in %v", st.Embedded, float64(prev.Size)/(1<<20), time.Since(start))
+	t.Logf("built the previous index (%d chunks, %.1f MB of index data) in %v", st.Embedded, float64(prev.Size)/(1<<20), time.Since(start))
 	for _, tc := range crashPoints {
 		t.Run(tc.name, func(t *testing.T) {
 			var dir string
@@ -371,8 +370,8 @@ func TestCrashDuringSaveKeepsPreviousIndex(t *testing.T) {
 				killed := crashWriter(t, dir, true, prev.Data, tc.point)
 				o = inspect(t, dir)
 				hit = killed && o.manifest == prev.Data
-				t.Logf("try %d: killed=%v after %v; left %d temporary, %d vectors files; manifest names %s",
-					try, killed, time.Since(start), o.tmp, o.vectors, o.manifest)
+				t.Logf("try %d: killed=%v after %v; left %d temporary, %d data files; manifest names %s",
+					try, killed, time.Since(start), o.tmp, o.data, o.manifest)
 			}
 			if !hit {
 				t.Skipf("the writer finished before the kill in %d tries; this kill point was not reached", tc.tries)
@@ -410,8 +409,8 @@ func TestCrashDuringFirstSaveRebuilds(t *testing.T) {
 				killed := crashWriter(t, dir, false, "", tc.point)
 				o = inspect(t, dir)
 				hit = killed && o.manifest == ""
-				t.Logf("try %d: killed=%v after %v; left %d temporary, %d vectors files; manifest names %q",
-					try, killed, time.Since(start), o.tmp, o.vectors, o.manifest)
+				t.Logf("try %d: killed=%v after %v; left %d temporary, %d data files; manifest names %q",
+					try, killed, time.Since(start), o.tmp, o.data, o.manifest)
 			}
 			if !hit {
 				t.Skipf("the writer finished before the kill in %d tries; this kill point was not reached", tc.tries)

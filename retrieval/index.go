@@ -39,9 +39,12 @@ type Result struct {
 // Index answers searches over the chunks of a corpus. It is safe for
 // concurrent searches once opened.
 type Index struct {
-	emb    Embedder
-	col    *chromem.Collection
-	db     *chromem.DB
+	emb Embedder
+	col *chromem.Collection
+	// vecs holds every chunk's vector, row r for chunk r, dim float32 each;
+	// the chromem-go documents' embeddings are slices of it.
+	vecs   []float32
+	dim    int
 	chunks []corpus.Chunk
 	byID   map[string]int
 	docs   map[string]DocInfo
@@ -76,15 +79,6 @@ func (o *Options) defaults() {
 	}
 }
 
-func newIndex(emb Embedder, log *slog.Logger) (*Index, error) {
-	db := chromem.NewDB()
-	col, err := db.CreateCollection(collectionName, nil, refuseEmbedding)
-	if err != nil {
-		return nil, fmt.Errorf("create collection: %w", err)
-	}
-	return &Index{emb: emb, db: db, col: col, log: log}, nil
-}
-
 // refuseEmbedding stands in for chromem-go's default embedding function,
 // which would call OpenAI one text at a time: every vector we add or query
 // is computed by our own Embedder, in batches.
@@ -92,19 +86,33 @@ func refuseEmbedding(context.Context, string) ([]float32, error) {
 	return nil, errors.New("chromem-go must not embed: vectors come from the index's embedder")
 }
 
-// setChunks installs the current chunk list and rebuilds the lexical index
-// and document table from it.
-func (ix *Index) setChunks(docs []corpus.Document, chunks []corpus.Chunk) {
-	ix.chunks = chunks
+// install puts the chunks, whose vectors are ix.vecs, in a new chromem-go
+// collection and builds the document table.
+func (ix *Index) install(ctx context.Context, docs []corpus.Document, chunks []corpus.Chunk) error {
+	col, err := chromem.NewDB().CreateCollection(collectionName, nil, refuseEmbedding)
+	if err != nil {
+		return fmt.Errorf("create collection: %w", err)
+	}
+	ix.col, ix.chunks = col, chunks
 	ix.byID = make(map[string]int, len(chunks))
-	texts := make([]string, len(chunks))
 	counts := map[string]int{}
 	for i, c := range chunks {
+		if i%1024 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		// One document at a time: AddDocuments starts a goroutine per
+		// document, and parked goroutines cost more than the add. No
+		// metadata: a chunk's document is in its ID.
+		row := ix.vecs[i*ix.dim : (i+1)*ix.dim : (i+1)*ix.dim]
+		if err := col.AddDocument(ctx, chromem.Document{ID: c.ID, Embedding: row, Content: c.Text}); err != nil {
+			return fmt.Errorf("add passage %s: %w", c.ID, err)
+		}
 		ix.byID[c.ID] = i
-		texts[i] = c.Text
 		counts[c.DocID]++
 	}
-	ix.lex = newBM25(texts)
+	if col.Count() != len(chunks) {
+		return fmt.Errorf("index holds %d vectors for %d chunks", col.Count(), len(chunks))
+	}
 	ix.docs = make(map[string]DocInfo, len(docs))
 	ix.order = ix.order[:0]
 	for _, d := range docs {
@@ -112,6 +120,7 @@ func (ix *Index) setChunks(docs []corpus.Document, chunks []corpus.Chunk) {
 		ix.order = append(ix.order, d.ID)
 	}
 	slices.Sort(ix.order)
+	return nil
 }
 
 // Documents lists the indexed documents by ID.
@@ -207,6 +216,14 @@ func (ix *Index) vectorSearch(ctx context.Context, query, expanded string, n int
 			out = append(out, scored{doc: i, score: float64(r.Similarity)})
 		}
 	}
+	// chromem-go leaves equal similarities in no particular order (its
+	// documents are a map); chunk order makes rankings repeatable.
+	slices.SortStableFunc(out, func(a, b scored) int {
+		if better(a, b) {
+			return -1
+		}
+		return 1
+	})
 	return out, nil
 }
 

@@ -2,9 +2,13 @@ package retrieval
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"time"
 
 	"github.com/citebot/citebot/corpus"
@@ -23,48 +27,30 @@ type Stats struct {
 	Saved bool
 }
 
-// Open builds the index of docs, reusing the vectors persisted in
-// opts.Dir for documents whose content has not changed and saving the
-// result there. A missing, corrupt or incompatible persisted index is
-// rebuilt with a warning; a directory that cannot be written leaves a
-// working in-memory index with a warning. Only a failing embedder or a
-// cancelled context is an error.
+// Open builds the index of docs, reusing the vectors and BM25 postings
+// persisted in opts.Dir for documents whose content has not changed and
+// saving the result there. A missing, corrupt or incompatible persisted
+// index is rebuilt with a warning; a directory that cannot be written
+// leaves a working in-memory index with a warning. Only a failing embedder
+// or a cancelled context is an error.
 func Open(ctx context.Context, docs []corpus.Document, opts Options) (*Index, Stats, error) {
 	opts.defaults()
 	var st Stats
-	ix, err := newIndex(opts.Embedder, opts.Logger)
-	if err != nil {
-		return nil, st, err
-	}
-	chunks := map[string][]corpus.Chunk{}
-	for _, d := range docs {
-		chunks[d.ID] = corpus.ChunkDocument(d, opts.Chunking)
-	}
-	want := manifest{Version: manifestVersion, Embedder: opts.Embedder.Fingerprint(), Chunking: opts.Chunking}
-	prev := ix.loadPrevious(opts.Dir, want, &st)
+	lay := newLayout(docs, opts.Chunking)
+	want := manifest{Version: manifestVersion, Embedder: opts.Embedder.Fingerprint(), Chunking: opts.Chunking, Docs: lay.manifestDocs()}
+	prev, prevDocs := loadPrevious(opts.Dir, want, opts.Logger, &st)
 
-	todo, err := ix.reconcile(ctx, docs, chunks, prev, &st)
-	if err != nil {
-		return nil, st, err
-	}
-	if err := ix.embed(ctx, todo, opts.Progress); err != nil {
+	a, todo := lay.plan(prev, prevDocs, &st)
+	if err := a.embed(ctx, opts.Embedder, todo, opts.Progress); err != nil {
 		return nil, st, err
 	}
 	st.Embedded = len(todo)
-
-	var all []corpus.Chunk
-	want.Docs = make(map[string]manifestDoc, len(docs))
-	for _, d := range docs {
-		all = append(all, chunks[d.ID]...)
-		want.Docs[d.ID] = manifestDoc{Hash: d.Hash, Chunks: len(chunks[d.ID])}
-	}
-	ix.setChunks(docs, all)
-	if ix.col.Count() != len(all) {
-		return nil, st, fmt.Errorf("index holds %d vectors for %d chunks", ix.col.Count(), len(all))
+	ix := &Index{emb: opts.Embedder, log: opts.Logger, dim: a.dim, vecs: a.vecs, lex: a.lexicon()}
+	if err := ix.install(ctx, docs, lay.all); err != nil {
+		return nil, st, err
 	}
 
-	changed := !st.Loaded || st.Embedded > 0 || st.Removed > 0
-	if opts.Dir != "" && changed {
+	if opts.Dir != "" && !a.unchanged {
 		if err := ix.save(opts.Dir, want, time.Now().UnixNano()); err != nil {
 			opts.Logger.Warn("cannot persist the index; working in memory", "dir", opts.Dir, "err", err)
 		} else {
@@ -74,145 +60,101 @@ func Open(ctx context.Context, docs []corpus.Document, opts Options) (*Index, St
 	return ix, st, nil
 }
 
+// layout is where each chunk of the corpus goes: row r of the vectors and
+// of BM25 is chunk all[r], documents in corpus order.
+type layout struct {
+	docs   []corpus.Document
+	chunks [][]corpus.Chunk // per document
+	first  []int            // row of each document's first chunk
+	texts  []string         // hash of each document's chunk texts
+	all    []corpus.Chunk
+}
+
+func newLayout(docs []corpus.Document, opts corpus.ChunkOptions) *layout {
+	l := &layout{docs: docs}
+	for _, d := range docs {
+		cs := corpus.ChunkDocument(d, opts)
+		l.chunks = append(l.chunks, cs)
+		l.first = append(l.first, len(l.all))
+		l.texts = append(l.texts, textsHash(cs))
+		l.all = append(l.all, cs...)
+	}
+	return l
+}
+
+// textsHash identifies a document's chunk texts: 128 bits of SHA-256 over
+// each text with its length.
+func textsHash(chunks []corpus.Chunk) string {
+	h := sha256.New()
+	var n [binary.MaxVarintLen64]byte
+	for _, c := range chunks {
+		h.Write(n[:binary.PutUvarint(n[:], uint64(len(c.Text)))])
+		h.Write([]byte(c.Text))
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+func (l *layout) manifestDocs() map[string]manifestDoc {
+	m := make(map[string]manifestDoc, len(l.docs))
+	for i, d := range l.docs {
+		m[d.ID] = manifestDoc{Hash: d.Hash, Chunks: len(l.chunks[i]), First: l.first[i], Texts: l.texts[i]}
+	}
+	return m
+}
+
 // loadPrevious reads the persisted index when it is usable with the
-// current embedder and chunking, and returns its document table (nil when
-// starting from scratch).
-func (ix *Index) loadPrevious(dir string, want manifest, st *Stats) map[string]manifestDoc {
+// current embedder and chunking, and returns it with its document table
+// (nil when starting from scratch).
+func loadPrevious(dir string, want manifest, log *slog.Logger, st *Stats) (*stored, map[string]manifestDoc) {
 	if dir == "" {
-		return nil
+		return nil, nil
 	}
 	m, err := readManifest(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		st.Rebuilt = "no index yet"
-		return nil
+		return nil, nil
+	case errors.Is(err, errOldFormat):
+		st.Rebuilt = "index format changed"
+		log.Info("the index was written in an older format; rebuilding it once", "dir", dir, "err", err)
+		return nil, nil
 	case err != nil:
 		st.Rebuilt = "unreadable manifest"
-		ix.log.Warn("persisted index is unreadable; rebuilding", "dir", dir, "err", err)
-		return nil
+		log.Warn("persisted index is unreadable; rebuilding", "dir", dir, "err", err)
+		return nil, nil
 	case m.Embedder != want.Embedder:
 		st.Rebuilt = fmt.Sprintf("embedder changed from %s to %s", m.Embedder, want.Embedder)
-		ix.log.Info("embedder changed; rebuilding the index", "was", m.Embedder, "now", want.Embedder)
-		return nil
+		log.Info("embedder changed; rebuilding the index", "was", m.Embedder, "now", want.Embedder)
+		return nil, nil
 	case m.Chunking != want.Chunking:
 		st.Rebuilt = "chunking options changed"
-		ix.log.Info("chunking options changed; rebuilding the index")
-		return nil
+		log.Info("chunking options changed; rebuilding the index")
+		return nil, nil
 	}
-	if err := ix.loadVectors(dir, m); err != nil {
-		st.Rebuilt = "unreadable vectors"
-		ix.log.Warn("persisted index is corrupt; rebuilding", "dir", dir, "err", err)
-		ix.resetCollection()
-		return nil
+	s, err := readStored(dir, m)
+	if err == nil {
+		err = checkRows(m.Docs, s.rows)
 	}
-	total := 0
-	for _, d := range m.Docs {
-		total += d.Chunks
-	}
-	if ix.col.Count() != total {
-		st.Rebuilt = "vectors and manifest disagree"
-		ix.log.Warn("persisted index is inconsistent; rebuilding", "dir", dir, "vectors", ix.col.Count(), "chunks", total)
-		ix.resetCollection()
-		return nil
+	if err != nil {
+		st.Rebuilt = "unreadable index data"
+		log.Warn("persisted index is corrupt; rebuilding", "dir", dir, "err", err)
+		return nil, nil
 	}
 	st.Loaded = true
-	return m.Docs
+	return s, m.Docs
 }
 
-func (ix *Index) resetCollection() {
-	fresh, err := newIndex(ix.emb, ix.log)
-	if err == nil {
-		ix.db, ix.col = fresh.db, fresh.col
+// checkRows verifies that the manifest's documents tile the data's rows.
+func checkRows(docs map[string]manifestDoc, rows int) error {
+	total := 0
+	for id, d := range docs {
+		if d.First < 0 || d.Chunks < 0 || d.First+d.Chunks > rows {
+			return fmt.Errorf("document %s claims rows %d..%d of %d", id, d.First, d.First+d.Chunks, rows)
+		}
+		total += d.Chunks
 	}
-}
-
-// reconcile removes the vectors of deleted and changed documents and returns
-// the chunks that need embedding. A document is reused only when its file
-// hash matches and each stored passage is still the text the chunker makes
-// now, so a change in the cleaning or splitting code cannot leave vectors
-// attached to the wrong text.
-func (ix *Index) reconcile(ctx context.Context, docs []corpus.Document, chunks map[string][]corpus.Chunk, prev map[string]manifestDoc, st *Stats) ([]corpus.Chunk, error) {
-	var todo []corpus.Chunk
-	current := map[string]bool{}
-	for _, d := range docs {
-		current[d.ID] = true
-		old, ok := prev[d.ID]
-		if ok && old.Hash == d.Hash && ix.storedMatches(ctx, chunks[d.ID]) {
-			st.Reused += len(chunks[d.ID])
-			continue
-		}
-		if ok {
-			if err := ix.deleteChunks(ctx, d.ID, old.Chunks); err != nil {
-				return nil, err
-			}
-			st.Removed += old.Chunks
-		}
-		todo = append(todo, chunks[d.ID]...)
-	}
-	for id, old := range prev {
-		if !current[id] {
-			if err := ix.deleteChunks(ctx, id, old.Chunks); err != nil {
-				return nil, err
-			}
-			st.Removed += old.Chunks
-		}
-	}
-	return todo, nil
-}
-
-func (ix *Index) storedMatches(ctx context.Context, chunks []corpus.Chunk) bool {
-	for _, c := range chunks {
-		doc, err := ix.col.GetByID(ctx, c.ID)
-		if err != nil || doc.Content != c.Text {
-			return false
-		}
-	}
-	return true
-}
-
-func (ix *Index) deleteChunks(ctx context.Context, docID string, n int) error {
-	if n == 0 {
-		return nil
-	}
-	ids := make([]string, n)
-	for i := range ids {
-		ids[i] = fmt.Sprintf("%s#%d", docID, i)
-	}
-	if err := ix.col.Delete(ctx, nil, nil, ids...); err != nil {
-		return fmt.Errorf("remove chunks of %s: %w", docID, err)
-	}
-	return nil
-}
-
-// embed computes the vectors of chunks in batches and adds them to the
-// collection, reporting progress after each batch.
-func (ix *Index) embed(ctx context.Context, chunks []corpus.Chunk, progress func(done, total int)) error {
-	batch := 256
-	if b, ok := ix.emb.(batchSizer); ok && b.BatchSize() > 0 {
-		batch = b.BatchSize() * max(1, 256/b.BatchSize())
-	}
-	for start := 0; start < len(chunks); start += batch {
-		part := chunks[start:min(start+batch, len(chunks))]
-		texts := make([]string, len(part))
-		ids := make([]string, len(part))
-		for i, c := range part {
-			texts[i], ids[i] = c.Text, c.ID
-		}
-		vecs, err := ix.emb.Embed(ctx, texts)
-		if err != nil {
-			return fmt.Errorf("embed passages: %w", err)
-		}
-		if len(vecs) != len(part) {
-			return fmt.Errorf("embedder returned %d vectors for %d passages", len(vecs), len(part))
-		}
-		// No metadata: a chunk's document is in its ID, and a one-entry
-		// map per chunk cost about 300 bytes of memory each.
-		if err := ix.col.Add(ctx, ids, vecs, nil, texts); err != nil {
-			return fmt.Errorf("add passages: %w", err)
-		}
-		if progress != nil {
-			progress(start+len(part), len(chunks))
-		}
+	if total != rows {
+		return fmt.Errorf("the manifest lists %d chunks, the data holds %d", total, rows)
 	}
 	return nil
 }

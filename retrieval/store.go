@@ -14,15 +14,18 @@ import (
 	"github.com/citebot/citebot/corpus"
 )
 
-// The persisted index is two files in one directory: the vectors, exported
-// by chromem-go (not NewPersistentDB, whose 32-bit file-name hashes lose
-// chunks on collision), and a manifest that is the commit point. Each write
-// goes to a temporary file that is synced and renamed, vectors first under
-// a new name, manifest last; a crash at any moment leaves the previous
-// manifest pointing at the previous, complete vectors.
+// The persisted index is two files in one directory: the data file (the
+// vectors and the BM25 postings, see format.go) and a manifest that is the
+// commit point. Each write goes to a temporary file that is synced and
+// renamed, data first under a new name, manifest last; a crash at any
+// moment leaves the previous manifest pointing at the previous, complete
+// data. chromem-go's own persistence is not used: NewPersistentDB's 32-bit
+// file-name hashes lose chunks on collision, and decoding its gob export
+// was slower than everything else a load does together.
 const (
 	manifestName    = "manifest.json"
-	manifestVersion = 1
+	manifestVersion = 2
+	dataPrefix      = "index-"
 )
 
 // manifest records what the stored vectors were computed from, so that a
@@ -37,13 +40,22 @@ type manifest struct {
 	Docs     map[string]manifestDoc `json:"documents"`
 }
 
-// manifestDoc is one document's entry: its chunks are DOC_ID#0..Chunks-1.
+// manifestDoc is one document's entry: its chunks are DOC_ID#0..Chunks-1,
+// stored in rows First..First+Chunks-1 of the data file. Texts is a hash of
+// the chunk texts, so that a change in the cleaning or chunking code cannot
+// leave vectors attached to text they were not computed from.
 type manifestDoc struct {
 	Hash   string `json:"hash"`
 	Chunks int    `json:"chunks"`
+	First  int    `json:"first"`
+	Texts  string `json:"texts"`
 }
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// errOldFormat marks a manifest written by another version of the format:
+// not damage, just one rebuild.
+var errOldFormat = errors.New("index format changed")
 
 // readManifest returns the manifest of dir; fs.ErrNotExist when there is
 // none yet.
@@ -57,7 +69,7 @@ func readManifest(dir string) (manifest, error) {
 		return m, fmt.Errorf("manifest: %w", err)
 	}
 	if m.Version != manifestVersion {
-		return m, fmt.Errorf("manifest version %d, want %d", m.Version, manifestVersion)
+		return m, fmt.Errorf("%w: version %d, this build reads %d", errOldFormat, m.Version, manifestVersion)
 	}
 	if m.Data == "" || strings.ContainsAny(m.Data, `/\`) {
 		return m, fmt.Errorf("manifest names no valid data file (%q)", m.Data)
@@ -65,53 +77,49 @@ func readManifest(dir string) (manifest, error) {
 	return m, nil
 }
 
-// loadVectors imports the vectors named by m into ix after checking their
-// size and checksum, so that a truncated or damaged file is noticed before
-// it can yield partial results.
-func (ix *Index) loadVectors(dir string, m manifest) error {
+// readStored decodes the data file named by m after checking its size, and
+// its checksum as it streams by, so that a truncated or damaged file is
+// noticed before it can yield partial results.
+func readStored(dir string, m manifest) (*stored, error) {
 	f, err := os.Open(filepath.Join(dir, m.Data))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer f.Close()
-	h := crc32.New(castagnoli)
-	n, err := io.Copy(h, f)
+	info, err := f.Stat()
 	if err != nil {
-		return fmt.Errorf("read %s: %w", m.Data, err)
+		return nil, err
 	}
-	if n != m.Size || h.Sum32() != m.CRC32C {
-		return fmt.Errorf("%s: size or checksum differs from the manifest (truncated or damaged)", m.Data)
+	if info.Size() != m.Size {
+		return nil, fmt.Errorf("%s: %d bytes, the manifest says %d (truncated or damaged)", m.Data, info.Size(), m.Size)
 	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return err
+	h := crc32.New(castagnoli)
+	s, err := readData(io.TeeReader(f, h), m.Size)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", m.Data, err)
 	}
-	if err := ix.db.ImportFromReader(f, ""); err != nil {
-		return fmt.Errorf("import %s: %w", m.Data, err)
+	if h.Sum32() != m.CRC32C {
+		return nil, fmt.Errorf("%s: checksum differs from the manifest (damaged)", m.Data)
 	}
-	col := ix.db.GetCollection(collectionName, refuseEmbedding)
-	if col == nil {
-		return fmt.Errorf("%s holds no %q collection", m.Data, collectionName)
-	}
-	ix.col = col
-	return nil
+	return s, nil
 }
 
-// save writes the vectors and then the manifest, each atomically.
+// save writes the data file and then the manifest, each atomically.
 func (ix *Index) save(dir string, m manifest, generation int64) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	m.Data = fmt.Sprintf("vectors-%d.gob", generation)
+	m.Data = fmt.Sprintf("%s%d.bin", dataPrefix, generation)
 	h := crc32.New(castagnoli)
 	var size int64
 	err := writeAtomic(filepath.Join(dir, m.Data), func(w io.Writer) error {
 		cw := &countingWriter{w: io.MultiWriter(w, h)}
-		err := ix.db.ExportToWriter(cw, false, "", collectionName)
+		err := writeData(cw, ix.dim, ix.vecs, ix.lex)
 		size = cw.n
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("write vectors: %w", err)
+		return fmt.Errorf("write index data: %w", err)
 	}
 	m.Size, m.CRC32C = size, h.Sum32()
 	err = writeAtomic(filepath.Join(dir, manifestName), func(w io.Writer) error {
@@ -126,13 +134,15 @@ func (ix *Index) save(dir string, m manifest, generation int64) error {
 	return nil
 }
 
-// removeStale deletes vector files the manifest no longer names, and
-// temporary files left by an interrupted write. Failures are harmless.
+// removeStale deletes data files the manifest no longer names (including
+// the "vectors-N.gob" files of format version 1), and temporary files left
+// by an interrupted write. Failures are harmless.
 func removeStale(dir, keep string) {
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
 		name := e.Name()
-		stale := strings.HasPrefix(name, "vectors-") && name != keep
+		data := strings.HasPrefix(name, dataPrefix) || strings.HasPrefix(name, "vectors-")
+		stale := data && name != keep
 		if stale || strings.HasSuffix(name, ".tmp") {
 			os.Remove(filepath.Join(dir, name))
 		}

@@ -93,6 +93,7 @@ func printBench(w io.Writer, rs []bench.Result) error {
 	row("vector search p50 (ms)", func(r bench.Result) string { return fmt.Sprintf("%.2f", r.VectorP50Ms) })
 	row("flat scan p50 (ms)", func(r bench.Result) string { return fmt.Sprintf("%.2f", r.ScanP50Ms) })
 	row("vector / scan", func(r bench.Result) string { return fmt.Sprintf("%.2f×", r.VectorVsScan) })
+	row("unrolled scan p50 (ms)", func(r bench.Result) string { return fmt.Sprintf("%.2f", r.UnrolledP50Ms) })
 	row("heap in use (MiB)", func(r bench.Result) string { return mib(int64(r.HeapInuse)) })
 	row("RSS (MiB)", func(r bench.Result) string { return mib(r.RSS) })
 	row("index heap/chunk beyond vector (B)", func(r bench.Result) string { return fmt.Sprintf("%.0f", r.PerChunkBeyondVector) })

@@ -1,0 +1,168 @@
+package retrieval
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/citebot/citebot/corpus"
+)
+
+// assembly gathers the vectors and BM25 rows of a new index: rows carried
+// over from the persisted index, then rows embedded and analysed now.
+// Vectors live in one contiguous slice, row r at vecs[r*dim:(r+1)*dim];
+// chromem-go's documents point into it rather than holding copies.
+type assembly struct {
+	dim  int
+	rows int
+	vecs []float32
+	// unchanged is true when the persisted index is used exactly as
+	// loaded: nothing to embed, nothing moved, nothing to save.
+	unchanged bool
+	prevLex   *bm25
+	lex       *bm25Builder
+	// targets are the rows of the chunks being embedded, in order.
+	targets []int
+}
+
+// plan decides which documents keep their persisted rows and returns the
+// chunks that need embedding. A document is reused only when its file hash
+// and the hash of its chunk texts both match.
+func (l *layout) plan(prev *stored, prevDocs map[string]manifestDoc, st *Stats) (*assembly, []corpus.Chunk) {
+	a := &assembly{rows: len(l.all)}
+	reused := map[string]bool{}
+	same := prev != nil && prev.rows == len(l.all)
+	for i, d := range l.docs {
+		old, ok := prevDocs[d.ID]
+		if ok && old.Hash == d.Hash && old.Texts == l.texts[i] && old.Chunks == len(l.chunks[i]) {
+			reused[d.ID] = true
+			st.Reused += old.Chunks
+			same = same && old.First == l.first[i]
+		} else {
+			same = false
+		}
+	}
+	for id, old := range prevDocs {
+		if !reused[id] {
+			st.Removed += old.Chunks
+		}
+	}
+	if same {
+		a.dim, a.vecs, a.prevLex, a.unchanged = prev.dim, prev.vecs, prev.lex, true
+		return a, nil
+	}
+	a.lex = newBM25Builder(len(l.all))
+	var todo []corpus.Chunk
+	var moves []int32 // old row → new row, -1 when dropped
+	if prev != nil {
+		a.allocate(prev.dim)
+		moves = make([]int32, prev.rows)
+		for i := range moves {
+			moves[i] = -1
+		}
+	}
+	for i, d := range l.docs {
+		if !reused[d.ID] {
+			for j, c := range l.chunks[i] {
+				todo = append(todo, c)
+				a.targets = append(a.targets, l.first[i]+j)
+			}
+			continue
+		}
+		old := prevDocs[d.ID]
+		for j := range old.Chunks {
+			moves[old.First+j] = int32(l.first[i] + j)
+		}
+		copy(a.vecs[l.first[i]*a.dim:], prev.vecs[old.First*a.dim:(old.First+old.Chunks)*a.dim])
+	}
+	if prev != nil {
+		a.lex.carry(prev.lex, moves)
+	}
+	return a, todo
+}
+
+// allocate sizes the vector matrix once the dimension is known.
+func (a *assembly) allocate(dim int) {
+	a.dim = dim
+	a.vecs = make([]float32, a.rows*dim)
+}
+
+// embed computes the vectors of chunks in batches, writes them (unit
+// length) into their rows, analyses their texts for BM25, and reports
+// progress after each batch.
+func (a *assembly) embed(ctx context.Context, emb Embedder, chunks []corpus.Chunk, progress func(done, total int)) error {
+	batch := 256
+	if b, ok := emb.(batchSizer); ok && b.BatchSize() > 0 {
+		batch = b.BatchSize() * max(1, 256/b.BatchSize())
+	}
+	for start := 0; start < len(chunks); start += batch {
+		part := chunks[start:min(start+batch, len(chunks))]
+		texts := make([]string, len(part))
+		for i, c := range part {
+			texts[i] = c.Text
+		}
+		vecs, err := emb.Embed(ctx, texts)
+		if err != nil {
+			return fmt.Errorf("embed passages: %w", err)
+		}
+		if len(vecs) != len(part) {
+			return fmt.Errorf("embedder returned %d vectors for %d passages", len(vecs), len(part))
+		}
+		for i, v := range vecs {
+			if err := a.put(a.targets[start+i], v); err != nil {
+				return err
+			}
+			a.lex.add(a.targets[start+i], texts[i])
+		}
+		if progress != nil {
+			progress(start+len(part), len(chunks))
+		}
+	}
+	return nil
+}
+
+// put stores v, normalised, as row r.
+func (a *assembly) put(r int, v []float32) error {
+	if a.vecs == nil {
+		if len(v) == 0 {
+			return fmt.Errorf("embedder returned an empty vector")
+		}
+		a.allocate(len(v))
+	}
+	if len(v) != a.dim {
+		return fmt.Errorf("embedder returned a vector of %d dimensions where the index has %d; remove the index directory to rebuild it", len(v), a.dim)
+	}
+	normalizeInto(a.vecs[r*a.dim:(r+1)*a.dim], v)
+	return nil
+}
+
+// lexicon returns the finished BM25 index.
+func (a *assembly) lexicon() *bm25 {
+	if a.unchanged {
+		return a.prevLex
+	}
+	return a.lex.finish()
+}
+
+// normalizeInto copies v into dst scaled to unit length, computing the norm
+// in float64 as chromem-go checks it: a stored vector chromem-go does not
+// consider normalised would be copied, doubling the memory of the index. A
+// zero vector becomes the first axis, matching nothing in particular.
+func normalizeInto(dst, v []float32) {
+	var sq float64
+	for _, x := range v {
+		sq += float64(x) * float64(x)
+	}
+	norm := math.Sqrt(sq)
+	switch {
+	case norm == 0:
+		clear(dst)
+		dst[0] = 1
+	case math.Abs(norm-1) < 1e-7:
+		copy(dst, v)
+	default:
+		for i, x := range v {
+			dst[i] = float32(float64(x) / norm)
+		}
+	}
+}
