@@ -278,7 +278,7 @@ func skipWithoutExec(t *testing.T) {
 // crashOutcome is what the kill left on disk, for the log.
 type crashOutcome struct {
 	tmp, data int
-	manifest     string // the data file the manifest names, "" if none
+	manifest  string // the data file the manifest names, "" if none
 }
 
 func inspect(t *testing.T, dir string) crashOutcome {
