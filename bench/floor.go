@@ -2,39 +2,12 @@ package bench
 
 import (
 	"bufio"
-	"context"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/citebot/citebot/corpus"
-	"github.com/citebot/citebot/retrieval"
 )
-
-// flatVectors embeds the chunks of docs again, with the index's embedder
-// and chunking, into one contiguous slice: the best memory layout a vector
-// scan can have, and so the floor our vector search is compared with.
-func flatVectors(ctx context.Context, emb *retrieval.Hashed, docs []corpus.Document) ([]float32, error) {
-	opts := corpus.DefaultChunkOptions()
-	var flat []float32
-	for _, d := range docs {
-		chunks := corpus.ChunkDocument(d, opts)
-		texts := make([]string, len(chunks))
-		for i, c := range chunks {
-			texts[i] = c.Text
-		}
-		vs, err := emb.Embed(ctx, texts)
-		if err != nil {
-			return nil, err
-		}
-		for _, v := range vs {
-			flat = append(flat, v...)
-		}
-	}
-	return flat, nil
-}
 
 // hit is one scan result.
 type hit struct {

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/citebot/citebot/analysis"
-	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval"
 )
 
@@ -149,7 +148,7 @@ func measureSize(ctx context.Context, n int, cfg Config) (Result, error) {
 	r.IndexHeap = int64(r.HeapInuse) - int64(before)
 	r.PerChunkBeyondVector = float64(r.IndexHeap)/float64(r.Chunks) - float64(4*emb.Dim)
 
-	if err := r.timeQueries(ctx, ix, emb, docs, Questions(cfg.Queries, cfg.Seed+1)); err != nil {
+	if err := r.timeQueries(ctx, ix, emb, Questions(cfg.Queries, cfg.Seed+1)); err != nil {
 		return r, err
 	}
 	runtime.KeepAlive(docs)
@@ -158,7 +157,7 @@ func measureSize(ctx context.Context, n int, cfg Config) (Result, error) {
 
 // timeQueries times Search, the vector query alone, and the plain and
 // unrolled scan floors over the same questions.
-func (r *Result) timeQueries(ctx context.Context, ix *retrieval.Index, emb *retrieval.Hashed, docs []corpus.Document, qs []string) error {
+func (r *Result) timeQueries(ctx context.Context, ix *retrieval.Index, emb *retrieval.Hashed, qs []string) error {
 	search := make([]time.Duration, len(qs))
 	for i, q := range qs {
 		start := time.Now()
@@ -182,10 +181,7 @@ func (r *Result) timeQueries(ctx context.Context, ix *retrieval.Index, emb *retr
 		}
 		vector[i] = time.Since(start)
 	}
-	flat, err := flatVectors(ctx, emb, docs)
-	if err != nil {
-		return err
-	}
+	_, flat := ix.Vectors()
 	scan := timeScan(flat, qvs, dotPlain)
 	r.VectorP50Ms, r.ScanP50Ms = ms(percentile(vector, 50)), ms(percentile(scan, 50))
 	r.UnrolledP50Ms = ms(percentile(timeScan(flat, qvs, dot4), 50))

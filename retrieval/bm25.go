@@ -137,14 +137,6 @@ func (ix *bm25) prepare() {
 	}
 }
 
-func newBM25(texts []string) *bm25 {
-	b := newBM25Builder(len(texts))
-	for i, t := range texts {
-		b.add(i, t)
-	}
-	return b.finish()
-}
-
 // has reports whether any chunk contains term.
 func (ix *bm25) has(term string) bool { return len(ix.postings[term]) > 0 }
 
@@ -236,11 +228,17 @@ func (t *topK) offer(s scored) {
 // sorted returns the kept scores, best first.
 func (t *topK) sorted() []scored {
 	out := slices.Clone(t.h)
-	slices.SortFunc(out, func(a, b scored) int {
-		if better(a, b) {
-			return -1
-		}
-		return 1
-	})
+	slices.SortFunc(out, byRank)
 	return out
+}
+
+// byRank orders scores best first, as a comparison function for sorting.
+func byRank(a, b scored) int {
+	switch {
+	case better(a, b):
+		return -1
+	case better(b, a):
+		return 1
+	}
+	return 0
 }

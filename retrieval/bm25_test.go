@@ -15,6 +15,15 @@ var fixture = []string{
 	"Le gouvernement et le gouvernement et encore le gouvernement parlent.", // 4
 }
 
+// newBM25 indexes texts as rows 0..n-1.
+func newBM25(texts []string) *bm25 {
+	b := newBM25Builder(len(texts))
+	for i, t := range texts {
+		b.add(i, t)
+	}
+	return b.finish()
+}
+
 func TestBM25Ranking(t *testing.T) {
 	ix := newBM25(fixture)
 	tests := []struct {

@@ -347,6 +347,30 @@ var crashPoints = []struct {
 	{"data renamed, manifest not yet", dataRenamed, 8},
 }
 
+// killAt runs the writer, over a copy of golden (an empty directory when
+// golden is ""), and kills it at point, trying up to tries times until the
+// kill leaves the manifest naming oldData ("" for none); it skips the test
+// when the writer always finished first. It returns the directory.
+func killAt(t *testing.T, point killPoint, tries int, golden, oldData string) string {
+	t.Helper()
+	for try := 1; try <= tries; try++ {
+		dir := t.TempDir()
+		if golden != "" {
+			copyDir(t, golden, dir)
+		}
+		start := time.Now()
+		killed := crashWriter(t, dir, golden != "", oldData, point)
+		o := inspect(t, dir)
+		t.Logf("try %d: killed=%v after %v; left %d temporary, %d data files; manifest names %q",
+			try, killed, time.Since(start), o.tmp, o.data, o.manifest)
+		if killed && o.manifest == oldData {
+			return dir
+		}
+	}
+	t.Skipf("the writer finished before the kill in %d tries; this kill point was not reached", tries)
+	return ""
+}
+
 func TestCrashDuringSaveKeepsPreviousIndex(t *testing.T) {
 	skipWithoutExec(t)
 	original := crashCorpus(t, crashDocs, false)
@@ -360,22 +384,7 @@ func TestCrashDuringSaveKeepsPreviousIndex(t *testing.T) {
 	t.Logf("built the previous index (%d chunks, %.1f MB of index data) in %v", st.Embedded, float64(prev.Size)/(1<<20), time.Since(start))
 	for _, tc := range crashPoints {
 		t.Run(tc.name, func(t *testing.T) {
-			var dir string
-			var o crashOutcome
-			hit := false
-			for try := 1; try <= tc.tries && !hit; try++ {
-				dir = t.TempDir()
-				copyDir(t, golden, dir)
-				start := time.Now()
-				killed := crashWriter(t, dir, true, prev.Data, tc.point)
-				o = inspect(t, dir)
-				hit = killed && o.manifest == prev.Data
-				t.Logf("try %d: killed=%v after %v; left %d temporary, %d data files; manifest names %s",
-					try, killed, time.Since(start), o.tmp, o.data, o.manifest)
-			}
-			if !hit {
-				t.Skipf("the writer finished before the kill in %d tries; this kill point was not reached", tc.tries)
-			}
+			dir := killAt(t, tc.point, tc.tries, golden, prev.Data)
 			ix, st, logs := openCrashIndex(t, dir, original)
 			if !st.Loaded || st.Embedded != 0 || st.Removed != 0 {
 				t.Errorf("got %+v, want the previous index loaded with nothing re-embedded or removed", st)
@@ -400,21 +409,7 @@ func TestCrashDuringFirstSaveRebuilds(t *testing.T) {
 	original := crashCorpus(t, crashDocs, false)
 	for _, tc := range crashPoints {
 		t.Run(tc.name, func(t *testing.T) {
-			var dir string
-			var o crashOutcome
-			hit := false
-			for try := 1; try <= tc.tries && !hit; try++ {
-				dir = t.TempDir()
-				start := time.Now()
-				killed := crashWriter(t, dir, false, "", tc.point)
-				o = inspect(t, dir)
-				hit = killed && o.manifest == ""
-				t.Logf("try %d: killed=%v after %v; left %d temporary, %d data files; manifest names %q",
-					try, killed, time.Since(start), o.tmp, o.data, o.manifest)
-			}
-			if !hit {
-				t.Skipf("the writer finished before the kill in %d tries; this kill point was not reached", tc.tries)
-			}
+			dir := killAt(t, tc.point, tc.tries, "", "")
 			ix, st, _ := openCrashIndex(t, dir, original)
 			if st.Loaded || st.Rebuilt == "" || st.Embedded != ix.Len() || !st.Saved {
 				t.Errorf("got %+v, want a full rebuild, saved", st)

@@ -202,6 +202,11 @@ func (ix *Index) vectorSearch(ctx context.Context, query, expanded string, n int
 		}
 		qv = vs[0]
 	}
+	return ix.nearest(ctx, qv, n)
+}
+
+// nearest asks chromem-go for the n chunks most similar to qv.
+func (ix *Index) nearest(ctx context.Context, qv []float32, n int) ([]scored, error) {
 	res, err := ix.col.QueryEmbedding(ctx, qv, n, nil, nil)
 	if err != nil {
 		return nil, fmt.Errorf("vector search: %w", err)
@@ -218,12 +223,7 @@ func (ix *Index) vectorSearch(ctx context.Context, query, expanded string, n int
 	}
 	// chromem-go leaves equal similarities in no particular order (its
 	// documents are a map); chunk order makes rankings repeatable.
-	slices.SortStableFunc(out, func(a, b scored) int {
-		if better(a, b) {
-			return -1
-		}
-		return 1
-	})
+	slices.SortFunc(out, byRank)
 	return out, nil
 }
 
@@ -233,17 +233,24 @@ func (ix *Index) vectorSearch(ctx context.Context, query, expanded string, n int
 // half of Search against a plain scan of the same vectors; answering
 // questions goes through Search.
 func (ix *Index) VectorSearch(ctx context.Context, qv []float32, n int) ([]string, error) {
-	n = min(n, ix.col.Count())
+	n = min(n, len(ix.chunks))
 	if n <= 0 {
 		return nil, nil
 	}
-	res, err := ix.col.QueryEmbedding(ctx, qv, n, nil, nil)
+	res, err := ix.nearest(ctx, qv, n)
 	if err != nil {
-		return nil, fmt.Errorf("vector search: %w", err)
+		return nil, err
 	}
 	ids := make([]string, len(res))
 	for i, r := range res {
-		ids[i] = r.ID
+		ids[i] = ix.chunks[r.doc].ID
 	}
 	return ids, nil
+}
+
+// Vectors returns a copy of every chunk's vector, row r (dim values) for
+// chunk r, so that the bench package can scan exactly what the index
+// searches.
+func (ix *Index) Vectors() (dim int, rows []float32) {
+	return ix.dim, slices.Clone(ix.vecs)
 }
