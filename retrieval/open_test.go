@@ -160,6 +160,14 @@ func TestOpenRecoversFromDamagedIndex(t *testing.T) {
 			b[len(b)-10] ^= 0xff
 			os.WriteFile(f, b, 0o644)
 		},
+		"flipped vector byte": func(t *testing.T, dir string) {
+			// Inside the first vector: the file still decodes, only the
+			// checksum can tell.
+			f := vectorsFile(t, dir)
+			b, _ := os.ReadFile(f)
+			b[40] ^= 0x01
+			os.WriteFile(f, b, 0o644)
+		},
 		"missing vectors": func(t *testing.T, dir string) { os.Remove(vectorsFile(t, dir)) },
 		"garbage manifest": func(t *testing.T, dir string) {
 			os.WriteFile(filepath.Join(dir, manifestName), []byte("{not json"), 0o644)
