@@ -2,6 +2,7 @@ package bot
 
 import (
 	"container/list"
+	"slices"
 	"sync"
 
 	"github.com/citebot/citebot/answer"
@@ -34,6 +35,10 @@ func (c *lru[V]) get(key string) (V, bool) {
 func (c *lru[V]) put(key string, v V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.putLocked(key, v)
+}
+
+func (c *lru[V]) putLocked(key string, v V) {
 	if e, ok := c.items[key]; ok {
 		c.order.MoveToFront(e)
 	} else {
@@ -48,12 +53,14 @@ func (c *lru[V]) put(key string, v V) {
 	}
 }
 
-// update changes a value in place under the lock.
+// update replaces a value by f of it, under one lock so that concurrent
+// updates of a key (two follow-ups in one thread) cannot lose each other.
+// f runs under the lock: it must be quick and must not use c.
 func (c *lru[V]) update(key string, f func(V, bool) V) {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	v, ok := c.vals[key]
-	c.mu.Unlock()
-	c.put(key, f(v, ok))
+	c.putLocked(key, f(v, ok))
 }
 
 // maxTurns bounds a thread's remembered history: older turns rarely help
@@ -80,7 +87,9 @@ func (t *threadStore) history(id string) []answer.Turn {
 
 func (t *threadStore) add(id string, turn answer.Turn) {
 	t.c.update(id, func(turns []answer.Turn, _ bool) []answer.Turn {
-		turns = append(turns, turn)
+		// Clip so append never writes into an array a history already
+		// handed out (or a concurrent reader) still shares.
+		turns = append(slices.Clip(turns), turn)
 		return turns[max(0, len(turns)-maxTurns):]
 	})
 }

@@ -1,0 +1,82 @@
+package bot
+
+import (
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/citebot/citebot/answer"
+)
+
+// TestLRUUpdateConcurrent increments one key from many goroutines: an
+// update that reads and writes under separate locks loses increments.
+func TestLRUUpdateConcurrent(t *testing.T) {
+	const goroutines, each = 8, 500
+	c := newLRU[int](4)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for range goroutines {
+		wg.Go(func() {
+			<-start
+			for range each {
+				c.update("k", func(n int, _ bool) int { return n + 1 })
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	if got, _ := c.get("k"); got != goroutines*each {
+		t.Errorf("got %d after %d concurrent increments, want %d", got, goroutines*each, goroutines*each)
+	}
+}
+
+// TestThreadStoreConcurrentFollowUps adds turns to one thread from as many
+// goroutines as a thread remembers, as simultaneous follow-ups would: every
+// turn must be kept, whatever the interleaving.
+func TestThreadStoreConcurrentFollowUps(t *testing.T) {
+	const rounds = 100
+	ts := newThreadStore(rounds)
+	for r := range rounds {
+		id := fmt.Sprint("thread", r)
+		ts.start(id)
+		ts.add(id, answer.Turn{Question: "first"}) // leaves spare capacity to share
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for g := range maxTurns - 1 {
+			wg.Go(func() {
+				<-start
+				ts.add(id, answer.Turn{Question: fmt.Sprint("q", g)})
+			})
+		}
+		close(start)
+		wg.Wait()
+		var got []string
+		for _, turn := range ts.history(id) {
+			got = append(got, turn.Question)
+		}
+		slices.Sort(got)
+		want := []string{"first", "q0", "q1", "q2", "q3", "q4"}
+		if !slices.Equal(got, want) {
+			t.Fatalf("round %d: got turns %q, want %q", r, got, want)
+		}
+	}
+}
+
+// TestThreadStoreKeepsLastTurns checks the bound on remembered history and
+// that a history handed out does not change when the thread goes on.
+func TestThreadStoreKeepsLastTurns(t *testing.T) {
+	ts := newThreadStore(10)
+	ts.start("t")
+	for i := range maxTurns + 2 {
+		ts.add("t", answer.Turn{Question: fmt.Sprint(i)})
+	}
+	before := ts.history("t")
+	ts.add("t", answer.Turn{Question: "next"})
+	if len(before) != maxTurns || before[0].Question != "2" || before[maxTurns-1].Question != fmt.Sprint(maxTurns+1) {
+		t.Errorf("got history %+v, want the last %d turns, 2..%d", before, maxTurns, maxTurns+1)
+	}
+	if after := ts.history("t"); len(after) != maxTurns || after[maxTurns-1].Question != "next" {
+		t.Errorf("got history %+v after another turn, want it last of %d", after, maxTurns)
+	}
+}
