@@ -105,6 +105,10 @@ func TestModelNotFoundReplyIsARefusal(t *testing.T) {
 	if !a.Refused || len(a.Sources) != 0 || shown.Len() != 0 || !strings.Contains(a.Text, "Je ne trouve pas") {
 		t.Errorf("got refused=%v, %d sources, shown %q, text %q; want a refusal and nothing streamed", a.Refused, len(a.Sources), shown.String(), a.Text)
 	}
+	// Nothing of the refusal was streamed, so the caller must print it.
+	if a.Streamed {
+		t.Errorf("got streamed true for text %q of which %q was shown, want false", a.Text, shown.String())
+	}
 }
 
 func TestWeakEvidenceIsRefusedWithoutCallingTheModel(t *testing.T) {

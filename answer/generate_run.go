@@ -17,9 +17,7 @@ import (
 func (g *Generator) generate(ctx context.Context, a Answer, onDelta func(string)) (Answer, error) {
 	res, err := g.complete(ctx, a, false, onDelta)
 	a.Usage = res.usage
-	a.Streamed = onDelta != nil
 	if errors.Is(err, errNoCitation) {
-		a.Streamed = false
 		res, err = g.complete(ctx, a, true, nil)
 		a.Usage = addUsage(a.Usage, res.usage)
 		if err == nil {
@@ -32,7 +30,7 @@ func (g *Generator) generate(ctx context.Context, a Answer, onDelta func(string)
 		}
 		return g.fallback(ctx, a, err)
 	}
-	a.Text, a.Refused, a.RemovedMarkers = res.text, res.refused, res.removed
+	a.Text, a.Refused, a.RemovedMarkers, a.Streamed = res.text, res.refused, res.removed, res.streamed
 	if res.refused {
 		a.Text = notFound(a.Lang)
 		return a, nil
@@ -46,7 +44,11 @@ type completion struct {
 	cited   []int
 	removed int
 	refused bool
-	usage   llm.Usage
+	// streamed is true when text is exactly what onDelta received; a
+	// refusal shows nothing, so its text (the caller's refusal sentence)
+	// is never streamed.
+	streamed bool
+	usage    llm.Usage
 }
 
 // complete runs one model call and checks its markers.
@@ -68,6 +70,7 @@ func (g *Generator) complete(ctx context.Context, a Answer, strict bool, onDelta
 	if len(c.cited) == 0 {
 		return out, errNoCitation
 	}
+	out.streamed = onDelta != nil
 	return out, nil
 }
 
