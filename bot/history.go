@@ -1,67 +1,10 @@
 package bot
 
 import (
-	"container/list"
 	"slices"
-	"sync"
 
 	"github.com/citebot/citebot/answer"
 )
-
-// lru is a small bounded map: the bot keeps per-thread history and recent
-// answers in memory, and must not grow without bound on a busy server.
-type lru[V any] struct {
-	mu    sync.Mutex
-	size  int
-	order *list.List // front: most recent; values are keys
-	items map[string]*list.Element
-	vals  map[string]V
-}
-
-func newLRU[V any](size int) *lru[V] {
-	return &lru[V]{size: size, order: list.New(), items: map[string]*list.Element{}, vals: map[string]V{}}
-}
-
-func (c *lru[V]) get(key string) (V, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	v, ok := c.vals[key]
-	if ok {
-		c.order.MoveToFront(c.items[key])
-	}
-	return v, ok
-}
-
-func (c *lru[V]) put(key string, v V) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.putLocked(key, v)
-}
-
-func (c *lru[V]) putLocked(key string, v V) {
-	if e, ok := c.items[key]; ok {
-		c.order.MoveToFront(e)
-	} else {
-		c.items[key] = c.order.PushFront(key)
-	}
-	c.vals[key] = v
-	for c.order.Len() > c.size {
-		old := c.order.Back()
-		c.order.Remove(old)
-		delete(c.items, old.Value.(string))
-		delete(c.vals, old.Value.(string))
-	}
-}
-
-// update replaces a value by f of it, under one lock so that concurrent
-// updates of a key (two follow-ups in one thread) cannot lose each other.
-// f runs under the lock: it must be quick and must not use c.
-func (c *lru[V]) update(key string, f func(V, bool) V) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	v, ok := c.vals[key]
-	c.putLocked(key, f(v, ok))
-}
 
 // maxTurns bounds a thread's remembered history: older turns rarely help
 // a follow-up and cost tokens.

@@ -9,28 +9,6 @@ import (
 	"github.com/citebot/citebot/answer"
 )
 
-// TestLRUUpdateConcurrent increments one key from many goroutines: an
-// update that reads and writes under separate locks loses increments.
-func TestLRUUpdateConcurrent(t *testing.T) {
-	const goroutines, each = 8, 500
-	c := newLRU[int](4)
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for range goroutines {
-		wg.Go(func() {
-			<-start
-			for range each {
-				c.update("k", func(n int, _ bool) int { return n + 1 })
-			}
-		})
-	}
-	close(start)
-	wg.Wait()
-	if got, _ := c.get("k"); got != goroutines*each {
-		t.Errorf("got %d after %d concurrent increments, want %d", got, goroutines*each, goroutines*each)
-	}
-}
-
 // TestThreadStoreConcurrentFollowUps adds turns to one thread from as many
 // goroutines as a thread remembers, as simultaneous follow-ups would: every
 // turn must be kept, whatever the interleaving.

@@ -70,7 +70,7 @@ func (r *rateLimiter) allow(userID string, now time.Time) (bool, time.Duration) 
 	b, ok := r.users.get(userID)
 	if !ok {
 		b = &userBucket{lim: rate.NewLimiter(r.limit, r.burst)}
-		r.users.add(userID, b)
+		r.users.put(userID, b)
 	}
 	b.last = now
 	if b.lim.AllowN(now, 1) {
@@ -297,62 +297,6 @@ func (d *dedupe) first(id string) bool {
 	if _, ok := d.seen.get(id); ok {
 		return false
 	}
-	d.seen.add(id, struct{}{})
+	d.seen.put(id, struct{}{})
 	return true
 }
-
-// lruMap is a string-keyed map that forgets its least recently used entry
-// beyond size entries, so per-user and per-event state stays bounded
-// whatever Discord sends. It is not safe for concurrent use.
-type lruMap[V any] struct {
-	size  int
-	order *list.List // front is the most recently used; values are *lruEntry[V]
-	items map[string]*list.Element
-}
-
-type lruEntry[V any] struct {
-	key string
-	val V
-}
-
-func newLRUMap[V any](size int) *lruMap[V] {
-	return &lruMap[V]{size: size, order: list.New(), items: make(map[string]*list.Element)}
-}
-
-// get returns the value of key and marks it as the most recently used.
-func (c *lruMap[V]) get(key string) (V, bool) {
-	el, ok := c.items[key]
-	if !ok {
-		var zero V
-		return zero, false
-	}
-	c.order.MoveToFront(el)
-	return el.Value.(*lruEntry[V]).val, true
-}
-
-// add stores a key that get did not find, evicting the oldest beyond size.
-func (c *lruMap[V]) add(key string, val V) {
-	c.items[key] = c.order.PushFront(&lruEntry[V]{key: key, val: val})
-	for c.order.Len() > c.size {
-		c.removeOldest()
-	}
-}
-
-// oldest returns the least recently used value.
-func (c *lruMap[V]) oldest() (V, bool) {
-	el := c.order.Back()
-	if el == nil {
-		var zero V
-		return zero, false
-	}
-	return el.Value.(*lruEntry[V]).val, true
-}
-
-func (c *lruMap[V]) removeOldest() {
-	if el := c.order.Back(); el != nil {
-		c.order.Remove(el)
-		delete(c.items, el.Value.(*lruEntry[V]).key)
-	}
-}
-
-func (c *lruMap[V]) len() int { return c.order.Len() }

@@ -1,0 +1,100 @@
+package bot
+
+import (
+	"container/list"
+	"sync"
+)
+
+// lruMap is a string-keyed map that forgets its least recently used entry
+// beyond size entries, so per-user and per-event state stays bounded
+// whatever Discord sends. It is not safe for concurrent use.
+type lruMap[V any] struct {
+	size  int
+	order *list.List // front is the most recently used; values are *lruEntry[V]
+	items map[string]*list.Element
+}
+
+type lruEntry[V any] struct {
+	key string
+	val V
+}
+
+func newLRUMap[V any](size int) *lruMap[V] {
+	return &lruMap[V]{size: size, order: list.New(), items: make(map[string]*list.Element)}
+}
+
+// get returns the value of key and marks it as the most recently used.
+func (c *lruMap[V]) get(key string) (V, bool) {
+	el, ok := c.items[key]
+	if !ok {
+		var zero V
+		return zero, false
+	}
+	c.order.MoveToFront(el)
+	return el.Value.(*lruEntry[V]).val, true
+}
+
+// put stores val under key, replacing any value there, marks it as the
+// most recently used and evicts the oldest beyond size.
+func (c *lruMap[V]) put(key string, val V) {
+	if el, ok := c.items[key]; ok {
+		el.Value.(*lruEntry[V]).val = val
+		c.order.MoveToFront(el)
+		return
+	}
+	c.items[key] = c.order.PushFront(&lruEntry[V]{key: key, val: val})
+	for c.order.Len() > c.size {
+		c.removeOldest()
+	}
+}
+
+// oldest returns the least recently used value.
+func (c *lruMap[V]) oldest() (V, bool) {
+	el := c.order.Back()
+	if el == nil {
+		var zero V
+		return zero, false
+	}
+	return el.Value.(*lruEntry[V]).val, true
+}
+
+func (c *lruMap[V]) removeOldest() {
+	if el := c.order.Back(); el != nil {
+		c.order.Remove(el)
+		delete(c.items, el.Value.(*lruEntry[V]).key)
+	}
+}
+
+func (c *lruMap[V]) len() int { return c.order.Len() }
+
+// lru is an lruMap safe for concurrent use: the bot keeps per-thread
+// history and recent answers in memory, touched from many handlers, and
+// must not grow without bound on a busy server.
+type lru[V any] struct {
+	mu sync.Mutex
+	m  *lruMap[V]
+}
+
+func newLRU[V any](size int) *lru[V] { return &lru[V]{m: newLRUMap[V](size)} }
+
+func (c *lru[V]) get(key string) (V, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m.get(key)
+}
+
+func (c *lru[V]) put(key string, v V) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m.put(key, v)
+}
+
+// update replaces a value by f of it, under one lock so that concurrent
+// updates of a key (two follow-ups in one thread) cannot lose each other.
+// f runs under the lock: it must be quick and must not use c.
+func (c *lru[V]) update(key string, f func(V, bool) V) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.m.get(key)
+	c.m.put(key, f(v, ok))
+}
