@@ -132,28 +132,46 @@ func WordTerms(word string) []string {
 	return appendWordTerms(nil, word)
 }
 
+// appendWordTerms is the hot path of indexing: it runs for every word of
+// every chunk. Only stemming depends on the language (stopwords are those
+// of either language, numbers are kept as folded), so the word is lowered,
+// folded and filtered once and only the stemmer runs twice.
 func appendWordTerms(out []string, word string) []string {
-	fr, ok := contentTerm(word, "fr")
+	lower, folded, ok := contentWord(word)
 	if !ok {
 		return out
 	}
+	if isNumber(folded) {
+		return append(out, folded)
+	}
+	fr := Stem(lower, "fr")
 	out = append(out, fr)
-	if en, _ := contentTerm(word, "en"); en != fr {
+	if en := Stem(lower, "en"); en != fr {
 		out = append(out, en)
 	}
 	return out
 }
 
 func contentTerm(word, lang string) (string, bool) {
-	lower := strings.ToLower(word)
-	folded := Fold(lower)
-	if utf8.RuneCountInString(folded) < 2 || IsStopword(folded) {
+	lower, folded, ok := contentWord(word)
+	if !ok {
 		return "", false
 	}
 	if isNumber(folded) {
 		return folded, true
 	}
 	return Stem(lower, lang), true
+}
+
+// contentWord returns word lowercased and folded, with ok false for what
+// carries no topic in any language: stopwords and one-letter words.
+func contentWord(word string) (lower, folded string, ok bool) {
+	lower = strings.ToLower(word)
+	folded = Fold(lower)
+	if utf8.RuneCountInString(folded) < 2 || IsStopword(folded) {
+		return "", "", false
+	}
+	return lower, folded, true
 }
 
 func isNumber(s string) bool {
