@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/citebot/citebot/llm"
+	"github.com/citebot/citebot/prompts"
 	"github.com/citebot/citebot/retrieval"
 )
 
@@ -106,6 +107,20 @@ func notice(lang, kind string) string {
 // trimAnswer strips what models add around a bare reply.
 func trimAnswer(s string) string {
 	return strings.Trim(strings.TrimSpace(s), ".\"'`*")
+}
+
+// isNotFound reports whether a model reply is the prompts.NotFound reply,
+// as models write it ("NOT_FOUND.", "**NOT_FOUND**"). Deciding the refusal
+// and hiding it from the stream must agree, so both use this.
+func isNotFound(reply string) bool {
+	return trimAnswer(reply) == prompts.NotFound
+}
+
+// mayBeNotFound reports whether a reply received so far could still turn
+// out to be the NotFound reply: it is (see isNotFound), or it is the start
+// of one, since trimAnswer strips whatever may precede NotFound.
+func mayBeNotFound(partial string) bool {
+	return strings.HasPrefix(prompts.NotFound, trimAnswer(partial))
 }
 
 // notFound is the refusal, in the asker's language.

@@ -77,20 +77,19 @@ func checkOnce(text string, n int) checked {
 // its markers on the fly, so that an invalid citation is never shown: text
 // from an unclosed "[" is held while it could still become a marker (see
 // openMarker), and an answer that may still turn out to be the NotFound
-// reply is held entirely. What it shows is always a prefix of what
+// reply (mayBeNotFound) is held entirely. What it shows is always a prefix of what
 // checkMarkers makes of the whole answer.
 type streamFilter struct {
-	n        int // passages
-	notFound string
-	raw      strings.Builder
-	emitted  int // bytes of the checked text already passed on
-	out      func(string)
+	n       int // passages
+	raw     strings.Builder
+	emitted int // bytes of the checked text already passed on
+	out     func(string)
 }
 
 func (f *streamFilter) write(delta string) {
 	f.raw.WriteString(delta)
 	raw := f.raw.String()
-	if t := strings.TrimSpace(raw); strings.HasPrefix(f.notFound, t) {
+	if mayBeNotFound(raw) {
 		return
 	}
 	text := checkMarkers(raw, f.n).text
@@ -120,7 +119,7 @@ func isMarkerRune(r rune) bool {
 // flush passes on whatever was held back, once the stream has ended.
 func (f *streamFilter) flush() {
 	raw := f.raw.String()
-	if strings.TrimSpace(raw) == f.notFound {
+	if isNotFound(raw) {
 		return
 	}
 	f.emit(checkMarkers(raw, f.n).text)

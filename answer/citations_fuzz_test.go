@@ -25,6 +25,9 @@ var markerSeeds = []string{
 	"\xff[\xfe1]",
 	"[99999999999999999999999] et [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]",
 	"Un crochet [ qui ne ferme jamais " + strings.Repeat("et continue ", 50),
+	"NOT_FOUND.",
+	" **NOT_FOUND** \n",
+	"NOT_FOUND. Mais [1]",
 }
 
 func FuzzCheckMarkers(f *testing.F) {
@@ -74,7 +77,7 @@ func FuzzStreamFilter(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text string, cuts []byte, n uint8) {
 		np := int(n % 21)
 		var shown strings.Builder
-		sf := &streamFilter{n: np, notFound: "NOT_FOUND", out: func(s string) { shown.WriteString(s) }}
+		sf := &streamFilter{n: np, out: func(s string) { shown.WriteString(s) }}
 		rest := text
 		for i := 0; rest != ""; i++ {
 			size := len(rest)
@@ -87,7 +90,7 @@ func FuzzStreamFilter(f *testing.F) {
 		}
 		sf.flush()
 		want := checkMarkers(text, np).text
-		if strings.TrimSpace(text) == "NOT_FOUND" {
+		if isNotFound(text) {
 			want = ""
 		}
 		if shown.String() != want {

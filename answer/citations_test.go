@@ -34,7 +34,7 @@ func TestCheckMarkers(t *testing.T) {
 func TestStreamFilterNeverShowsInvalidMarkers(t *testing.T) {
 	chunks := []string{"Le Royaume", "-Uni signe [", "1]. Un fait inventé [", "9", "]. Un autre [2", ", 7] fin."}
 	var shown strings.Builder
-	f := &streamFilter{n: 3, notFound: "NOT_FOUND", out: func(s string) { shown.WriteString(s) }}
+	f := &streamFilter{n: 3, out: func(s string) { shown.WriteString(s) }}
 	for _, c := range chunks {
 		f.write(c)
 		if strings.Contains(shown.String(), "9") || strings.Contains(shown.String(), "7") {
@@ -50,7 +50,7 @@ func TestStreamFilterNeverShowsInvalidMarkers(t *testing.T) {
 
 func TestStreamFilterHoldsNotFound(t *testing.T) {
 	var shown strings.Builder
-	f := &streamFilter{n: 3, notFound: "NOT_FOUND", out: func(s string) { shown.WriteString(s) }}
+	f := &streamFilter{n: 3, out: func(s string) { shown.WriteString(s) }}
 	for _, c := range []string{"NOT", "_FOU", "ND"} {
 		f.write(c)
 	}
@@ -58,8 +58,21 @@ func TestStreamFilterHoldsNotFound(t *testing.T) {
 	if shown.Len() != 0 {
 		t.Errorf("got %q shown, want nothing for the NOT_FOUND reply", shown.String())
 	}
+	// Models add a full stop or emphasis; the answer is still a refusal
+	// (see isNotFound), so the stream must not show it either.
+	for _, reply := range []string{"NOT_FOUND.", "**NOT_FOUND**", `"NOT_FOUND".`} {
+		shown.Reset()
+		f = &streamFilter{n: 3, out: func(s string) { shown.WriteString(s) }}
+		for _, c := range strings.SplitAfter(reply, "_") {
+			f.write(c)
+		}
+		f.flush()
+		if shown.Len() != 0 {
+			t.Errorf("streamed %q: got %q shown, want nothing", reply, shown.String())
+		}
+	}
 	shown.Reset()
-	f = &streamFilter{n: 3, notFound: "NOT_FOUND", out: func(s string) { shown.WriteString(s) }}
+	f = &streamFilter{n: 3, out: func(s string) { shown.WriteString(s) }}
 	f.write("NO")
 	f.write("NE of this [1].")
 	f.flush()
@@ -70,7 +83,7 @@ func TestStreamFilterHoldsNotFound(t *testing.T) {
 
 func TestStreamFilterReleasesLoneBracket(t *testing.T) {
 	var shown strings.Builder
-	f := &streamFilter{n: 3, notFound: "NOT_FOUND", out: func(s string) { shown.WriteString(s) }}
+	f := &streamFilter{n: 3, out: func(s string) { shown.WriteString(s) }}
 	f.write("Un crochet [ qui ne ferme jamais et continue longtemps")
 	if !strings.Contains(shown.String(), "continue") {
 		t.Errorf("got %q, want text after a long unclosed bracket released", shown.String())

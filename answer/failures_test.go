@@ -93,21 +93,27 @@ func TestUncitedAnswerIsRegeneratedOnce(t *testing.T) {
 	}
 }
 
+// The NOT_FOUND reply, bare or dressed as models write it, is a refusal
+// whether or not it is streamed, and none of it is shown.
 func TestModelNotFoundReplyIsARefusal(t *testing.T) {
-	fake := llmtest.New(t)
-	fake.Reply(llmtest.Reply{Content: "NOT_FOUND"})
-	g, _, _ := newGenerator(t, fake)
-	var shown strings.Builder
-	a, err := g.Answer(context.Background(), frQuestion, nil, func(s string) { shown.WriteString(s) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !a.Refused || len(a.Sources) != 0 || shown.Len() != 0 || !strings.Contains(a.Text, "Je ne trouve pas") {
-		t.Errorf("got refused=%v, %d sources, shown %q, text %q; want a refusal and nothing streamed", a.Refused, len(a.Sources), shown.String(), a.Text)
-	}
-	// Nothing of the refusal was streamed, so the caller must print it.
-	if a.Streamed {
-		t.Errorf("got streamed true for text %q of which %q was shown, want false", a.Text, shown.String())
+	for _, reply := range []string{"NOT_FOUND", "NOT_FOUND.", " **NOT_FOUND** \n", "`NOT_FOUND`"} {
+		t.Run(reply, func(t *testing.T) {
+			fake := llmtest.New(t)
+			fake.Reply(llmtest.Reply{Content: reply})
+			g, _, _ := newGenerator(t, fake)
+			var shown strings.Builder
+			a, err := g.Answer(context.Background(), frQuestion, nil, func(s string) { shown.WriteString(s) })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !a.Refused || len(a.Sources) != 0 || shown.Len() != 0 || !strings.Contains(a.Text, "Je ne trouve pas") {
+				t.Errorf("got refused=%v, %d sources, shown %q, text %q; want a refusal and nothing streamed", a.Refused, len(a.Sources), shown.String(), a.Text)
+			}
+			// Nothing of the refusal was streamed, so the caller must print it.
+			if a.Streamed {
+				t.Errorf("got streamed true for text %q of which %q was shown, want false", a.Text, shown.String())
+			}
+		})
 	}
 }
 

@@ -63,7 +63,7 @@ func (g *Generator) complete(ctx context.Context, a Answer, strict bool, onDelta
 	}
 	c := checkMarkers(resp.Content, len(a.Passages))
 	out := completion{text: c.text, cited: c.cited, removed: c.removed, usage: resp.Usage}
-	if trimmed := trimAnswer(resp.Content); trimmed == prompts.NotFound {
+	if isNotFound(resp.Content) {
 		out.refused = true
 		return out, nil
 	}
@@ -81,7 +81,7 @@ func ask(ctx context.Context, model Chatter, p prompts.Prompt, n int, onDelta fu
 	if onDelta == nil {
 		return model.Chat(ctx, req)
 	}
-	f := &streamFilter{n: n, notFound: prompts.NotFound, out: onDelta}
+	f := &streamFilter{n: n, out: onDelta}
 	resp, err := model.ChatStream(ctx, req, f.write)
 	if err == nil {
 		f.flush()
