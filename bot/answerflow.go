@@ -66,9 +66,6 @@ func (b *Bot) queue(ctx context.Context, l string, tell func(string)) (func(), e
 	release, _, err := b.gate.enterNotify(ctx, func(position int) {
 		tell(say(l, "queued", position))
 	})
-	running, waiting := b.gate.stats()
-	b.metrics.inflight.Set(float64(running))
-	b.metrics.queued.Set(float64(waiting))
 	return release, err
 }
 

@@ -133,6 +133,9 @@ func New(cfg Config, deps Deps) (*Bot, error) {
 		limiter: newRateLimiter(cfg.RatePerMinute, cfg.RateBurst), gate: newGate(cfg.MaxConcurrent, cfg.MaxQueue),
 		seen: newDedupe(4096), metrics: newBotMetrics(), threads: newThreadStore(1000), answers: newAnswerCache(1000),
 		watched: map[string]bool{}, ready: make(chan struct{})}
+	// The gate keeps the in-flight and queued gauges current on every
+	// change, releases included, rather than only when an answer enters.
+	b.gate.observe = b.metrics.observeGate
 	if cfg.FeedbackPath != "" {
 		b.feedback = newFeedbackStore(cfg.FeedbackPath)
 	}

@@ -126,6 +126,10 @@ type gate struct {
 	waiters list.List // of chan struct{}, closed when a slot is handed over
 	closed  bool
 	drained chan struct{} // closed once closed and nothing runs or waits
+	// observe, when set, is told the counts after every change. It runs
+	// under the lock, so reports arrive in the order of the changes and
+	// the last one is always current: gauges fed by it never go stale.
+	observe func(running, waiting int)
 }
 
 // newGate returns a gate of concurrent slots (at least 1, or nothing would
@@ -163,6 +167,7 @@ func (g *gate) enterNotify(ctx context.Context, queued func(position int)) (rele
 		return noop, 0, errClosed
 	case g.running < g.slots && g.waiters.Len() == 0:
 		g.running++
+		g.changedLocked()
 		g.mu.Unlock()
 		return g.releaser(), 0, nil
 	case g.waiters.Len() >= g.maxQueue:
@@ -172,6 +177,7 @@ func (g *gate) enterNotify(ctx context.Context, queued func(position int)) (rele
 	ready := make(chan struct{})
 	el := g.waiters.PushBack(ready)
 	position = g.waiters.Len()
+	g.changedLocked()
 	g.mu.Unlock()
 
 	if queued != nil {
@@ -197,6 +203,7 @@ func (g *gate) abandon(el *list.Element, ready chan struct{}) {
 		g.releaseLocked()
 	default:
 		g.waiters.Remove(el)
+		g.changedLocked()
 		g.checkDrained()
 	}
 }
@@ -220,10 +227,19 @@ func (g *gate) releaser() func() {
 func (g *gate) releaseLocked() {
 	if front := g.waiters.Front(); front != nil {
 		close(g.waiters.Remove(front).(chan struct{}))
+		g.changedLocked()
 		return
 	}
 	g.running--
+	g.changedLocked()
 	g.checkDrained()
+}
+
+// changedLocked reports the counts to observe after a change.
+func (g *gate) changedLocked() {
+	if g.observe != nil {
+		g.observe(g.running, g.waiters.Len())
+	}
 }
 
 // checkDrained signals wait once the gate is closed and empty.

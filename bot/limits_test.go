@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -331,6 +332,30 @@ func TestGateAbandonAfterHandover(t *testing.T) {
 	r.release()
 	if running, queued := g.stats(); running != 0 || queued != 0 {
 		t.Errorf("stats at the end: got %d, %d, want 0, 0", running, queued)
+	}
+}
+
+// TestGateObservesEveryChange checks that the gate reports its counts on
+// each change, releases and abandons included, so gauges fed by it come
+// back to zero once the work is done.
+func TestGateObservesEveryChange(t *testing.T) {
+	g := newGate(1, 2)
+	var got [][2]int
+	g.observe = func(running, waiting int) { got = append(got, [2]int{running, waiting}) } // under g.mu
+	release, _, _ := g.enter(t.Context())
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	_, cancelled := gateEnterQueued(ctx, t, g)
+	_, next := gateEnterQueued(t.Context(), t, g)
+	cancel()
+	<-cancelled
+	release()
+	(<-next).release()
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	want := [][2]int{{1, 0}, {1, 1}, {1, 2}, {1, 1}, {1, 0}, {0, 0}}
+	if !slices.Equal(got, want) {
+		t.Errorf("got reports (running, waiting) %v, want %v", got, want)
 	}
 }
 

@@ -104,6 +104,12 @@ func TestLoadManyAskersFewSlots(t *testing.T) {
 	}
 	h.shutdown(t)
 	elapsed := time.Since(begin)
+	// Every answer has released its slot: the gauges say so too.
+	for _, name := range []string{"citebot_answers_in_flight", "citebot_answers_queued"} {
+		if v := gaugeValue(t, h.bot.metrics, name); v != 0 {
+			t.Errorf("%s after the load: got %v, want 0", name, v)
+		}
+	}
 
 	// Each deferred interaction ended with one final edit: the answer or
 	// the queue-full message.

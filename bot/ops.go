@@ -76,6 +76,13 @@ func newBotMetrics() *botMetrics {
 	return m
 }
 
+// observeGate sets the in-flight and queued gauges; the gate calls it on
+// every change of its counts.
+func (m *botMetrics) observeGate(running, waiting int) {
+	m.inflight.Set(float64(running))
+	m.queued.Set(float64(waiting))
+}
+
 // serveOps serves GET /healthz (200 "ok" while healthy() is true, 503
 // otherwise, text body) and GET /metrics (promhttp for the registry) on
 // addr (e.g. "127.0.0.1:9090"; ":0" in tests) until ctx ends, then shuts

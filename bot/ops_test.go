@@ -133,6 +133,22 @@ func TestServeOpsMetrics(t *testing.T) {
 	}
 }
 
+// gaugeValue reads a gauge from the bot's registry, as a scrape would.
+func gaugeValue(t *testing.T, m *botMetrics, name string) float64 {
+	t.Helper()
+	families, err := m.registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() == name && len(f.GetMetric()) == 1 {
+			return f.GetMetric()[0].GetGauge().GetValue()
+		}
+	}
+	t.Fatalf("got no gauge %s in the registry, want one", name)
+	return 0
+}
+
 func TestServeOpsStopsWhenContextEnds(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
