@@ -43,16 +43,17 @@ func (e *Extractive) Answer(ctx context.Context, question string) (Answer, error
 		return Answer{}, fmt.Errorf("retrieve: %w", err)
 	}
 	retrieved := time.Now()
-	a, err := e.answerFrom(question, passages)
+	a, err := e.answerFrom(question, passages, analyse(passages))
 	a.Timings = Timings{Retrieve: retrieved.Sub(start), Generate: time.Since(retrieved)}
 	return a, err
 }
 
-// answerFrom quotes the best sentences of passages already retrieved.
-func (e *Extractive) answerFrom(question string, passages []retrieval.Result) (Answer, error) {
+// answerFrom quotes the best sentences of passages already retrieved,
+// whose units are analysed.
+func (e *Extractive) answerFrom(question string, passages []retrieval.Result, analysed []analysedUnit) (Answer, error) {
 	a := Answer{Question: question, Query: question, Lang: Language(question, passages), Mode: ModeExtractive, Passages: passages}
 	words := questionWords(question, e.Index.IDF)
-	units := scoreUnits(words, questionType(question), passages)
+	units := scoreUnits(words, questionType(question), analysed)
 	if len(units) == 0 || bestCoverage(units) < cmp.Or(e.MinCoverage, DefaultMinCoverage) {
 		a.Refused, a.Text = true, notFound(a.Lang)
 		return a, nil
@@ -62,20 +63,40 @@ func (e *Extractive) answerFrom(question string, passages []retrieval.Result) (A
 	return a, nil
 }
 
-// scoreUnits scores every quotable unit of the passages, best first.
-func scoreUnits(words []queryWord, want answerType, passages []retrieval.Result) []unit {
-	var out []unit
+// analysedUnit is a quotable unit with its text analysed (tokenised and
+// stemmed), which is most of the cost of scoring it.
+type analysedUnit struct {
+	unit
+	text string
+	bag  bag
+}
+
+// analyse splits the passages into units and analyses each once, so that
+// scoring them for several queries, or again for a fallback answer, does
+// not analyse the same text again.
+func analyse(passages []retrieval.Result) []analysedUnit {
+	var out []analysedUnit
 	for i, p := range passages {
 		for _, u := range passageUnits(i, p.Chunk.Text) {
 			text := u.text(p.Chunk.Text)
-			cov, per := coverage(words, newBag(text))
-			u.coverage, u.covers = cov, per
-			u.score = cov*u.shape + 0.05/float64(i+1)
-			if want.fits(text) {
-				u.score *= answerTypeBonus
-			}
-			out = append(out, u)
+			out = append(out, analysedUnit{unit: u, text: text, bag: newBag(text)})
 		}
+	}
+	return out
+}
+
+// scoreUnits scores every analysed unit of the passages, best first.
+func scoreUnits(words []queryWord, want answerType, analysed []analysedUnit) []unit {
+	var out []unit
+	for _, a := range analysed {
+		u := a.unit
+		cov, per := coverage(words, a.bag)
+		u.coverage, u.covers = cov, per
+		u.score = cov*u.shape + 0.05/float64(u.passage+1)
+		if want.fits(a.text) {
+			u.score *= answerTypeBonus
+		}
+		out = append(out, u)
 	}
 	slices.SortStableFunc(out, func(a, b unit) int { return cmp.Compare(b.score, a.score) })
 	return out

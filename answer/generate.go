@@ -58,11 +58,12 @@ func (g *Generator) Answer(ctx context.Context, question string, history []Turn,
 	a := Answer{Question: question, Lang: Language(question, passages), Mode: ModeLLM, Passages: passages, Query: queries[0]}
 	retrieved := time.Now()
 	a.Timings.Retrieve = retrieved.Sub(start)
-	if g.evidence(queries, passages) < cmp.Or(g.MinCoverage, DefaultMinCoverage) {
+	analysed := analyse(passages)
+	if g.evidence(queries, analysed) < cmp.Or(g.MinCoverage, DefaultMinCoverage) {
 		a.Refused, a.Text = true, notFound(a.Lang)
 		return a, nil
 	}
-	a, err = g.generate(ctx, a, onDelta)
+	a, err = g.generate(ctx, a, analysed, onDelta)
 	a.Timings = Timings{Retrieve: retrieved.Sub(start), Generate: time.Since(retrieved)}
 	return a, err
 }
@@ -113,10 +114,10 @@ func (g *Generator) retrieve(ctx context.Context, queries []string) ([]retrieval
 
 // evidence is the best share of a query's words that one passage sentence
 // covers, over the queries (the translation usually matches best).
-func (g *Generator) evidence(queries []string, passages []retrieval.Result) float64 {
+func (g *Generator) evidence(queries []string, analysed []analysedUnit) float64 {
 	best := 0.0
 	for _, q := range queries {
-		units := scoreUnits(questionWords(q, g.Index.IDF), anyAnswer, passages)
+		units := scoreUnits(questionWords(q, g.Index.IDF), anyAnswer, analysed)
 		best = max(best, bestCoverage(units))
 	}
 	return best

@@ -13,8 +13,9 @@ import (
 // generate asks the model, streaming, then checks the citations. An answer
 // without a valid citation is asked again once, with a stricter
 // instruction; a second failure, or any model error, yields the extractive
-// answer with a notice saying so.
-func (g *Generator) generate(ctx context.Context, a Answer, onDelta func(string)) (Answer, error) {
+// answer with a notice saying so. analysed are a.Passages' units, for
+// that fallback.
+func (g *Generator) generate(ctx context.Context, a Answer, analysed []analysedUnit, onDelta func(string)) (Answer, error) {
 	res, err := g.complete(ctx, a, false, onDelta)
 	a.Usage = res.usage
 	if errors.Is(err, errNoCitation) {
@@ -28,7 +29,7 @@ func (g *Generator) generate(ctx context.Context, a Answer, onDelta func(string)
 		if ctx.Err() != nil {
 			return a, ctx.Err()
 		}
-		return g.fallback(ctx, a, err)
+		return g.fallback(a, analysed, err)
 	}
 	a.Text, a.Refused, a.RemovedMarkers, a.Streamed = res.text, res.refused, res.removed, res.streamed
 	if res.refused {
@@ -89,11 +90,12 @@ func ask(ctx context.Context, model Chatter, p prompts.Prompt, n int, onDelta fu
 	return resp, err
 }
 
-// fallback answers extractively after a model failure and says why.
-func (g *Generator) fallback(ctx context.Context, a Answer, cause error) (Answer, error) {
+// fallback answers extractively from a's passages, whose units are
+// analysed, after a model failure and says why.
+func (g *Generator) fallback(a Answer, analysed []analysedUnit, cause error) (Answer, error) {
 	g.log().Warn("language model failed; answering with extracted passages", "err", cause)
 	ex := &Extractive{Index: g.Index, K: len(a.Passages), MinCoverage: g.MinCoverage}
-	b, err := ex.answerFrom(a.Question, a.Passages)
+	b, err := ex.answerFrom(a.Question, a.Passages, analysed)
 	if err != nil {
 		return a, err
 	}
