@@ -125,7 +125,6 @@ type gate struct {
 	running int
 	waiters list.List // of chan struct{}, closed when a slot is handed over
 	closed  bool
-	drained chan struct{} // closed once closed and nothing runs or waits
 	// observe, when set, is told the counts after every change. It runs
 	// under the lock, so reports arrive in the order of the changes and
 	// the last one is always current: gauges fed by it never go stale.
@@ -138,7 +137,6 @@ func newGate(concurrent, queue int) *gate {
 	return &gate{
 		slots:    max(concurrent, 1),
 		maxQueue: max(queue, 0),
-		drained:  make(chan struct{}),
 	}
 }
 
@@ -204,7 +202,6 @@ func (g *gate) abandon(el *list.Element, ready chan struct{}) {
 	default:
 		g.waiters.Remove(el)
 		g.changedLocked()
-		g.checkDrained()
 	}
 }
 
@@ -232,25 +229,12 @@ func (g *gate) releaseLocked() {
 	}
 	g.running--
 	g.changedLocked()
-	g.checkDrained()
 }
 
 // changedLocked reports the counts to observe after a change.
 func (g *gate) changedLocked() {
 	if g.observe != nil {
 		g.observe(g.running, g.waiters.Len())
-	}
-}
-
-// checkDrained signals wait once the gate is closed and empty.
-func (g *gate) checkDrained() {
-	if !g.closed || g.running > 0 || g.waiters.Len() > 0 {
-		return
-	}
-	select {
-	case <-g.drained:
-	default:
-		close(g.drained)
 	}
 }
 
@@ -269,24 +253,6 @@ func (g *gate) close() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.closed = true
-	g.checkDrained()
-}
-
-// wait returns nil once the gate is closed and all running and queued work
-// has released, or ctx.Err() if ctx ends first, so shutdown can give
-// answers in progress a bounded time to finish.
-func (g *gate) wait(ctx context.Context) error {
-	select {
-	case <-g.drained:
-		return nil
-	case <-ctx.Done():
-	}
-	select {
-	case <-g.drained:
-		return nil
-	default:
-		return ctx.Err()
-	}
 }
 
 // dedupe remembers recently seen event IDs, because Discord may deliver the
