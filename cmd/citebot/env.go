@@ -131,15 +131,23 @@ func (e *env) indexDir() string {
 	return filepath.Join(e.dataDir, "index", key)
 }
 
+// opened is what openIndex reports besides the index: the retrieval
+// statistics and the embedder that built the index, which is the built-in
+// one, not the configured one, when the embedding API failed.
+type opened struct {
+	retrieval.Stats
+	embedder retrieval.Embedder
+}
+
 // openIndex loads the corpus and opens (building or refreshing) its index.
-func (e *env) openIndex(ctx context.Context, progress func(done, total int)) (*retrieval.Index, retrieval.Stats, error) {
+func (e *env) openIndex(ctx context.Context, progress func(done, total int)) (*retrieval.Index, opened, error) {
 	docs, err := e.loadCorpus()
 	if err != nil {
-		return nil, retrieval.Stats{}, err
+		return nil, opened{}, err
 	}
 	emb, err := e.embedder()
 	if err != nil {
-		return nil, retrieval.Stats{}, err
+		return nil, opened{}, err
 	}
 	dir := e.indexDir()
 	opts := retrieval.Options{Dir: dir, Embedder: emb, Chunking: e.chunking, Progress: progress, Logger: e.log}
@@ -154,9 +162,9 @@ func (e *env) openIndex(ctx context.Context, progress func(done, total int)) (*r
 		ix, st, err = retrieval.Open(ctx, docs, opts)
 	}
 	if err != nil {
-		return nil, st, fmt.Errorf("index: %w", err)
+		return nil, opened{Stats: st, embedder: emb}, fmt.Errorf("index: %w", err)
 	}
 	e.log.Info("index ready", "dir", dir, "embedder", emb.Fingerprint(), "chunks", ix.Len(),
 		"loaded", st.Loaded, "embedded", st.Embedded, "reused", st.Reused, "removed", st.Removed, "rebuilt", st.Rebuilt)
-	return ix, st, nil
+	return ix, opened{Stats: st, embedder: emb}, nil
 }

@@ -28,15 +28,11 @@ func runIndex(ctx context.Context, e *env, args []string) error {
 	if err := e.parseNoArgs(fs, args); err != nil {
 		return err
 	}
-	emb, err := e.embedder()
-	if err != nil {
-		return err
-	}
 	ix, st, err := e.openIndex(ctx, progressReporter(e.stderr))
 	if err != nil {
 		return err
 	}
-	out := indexOut{Dir: e.indexDir(), Embedder: emb.Fingerprint(), Documents: len(ix.Documents()), Chunks: ix.Len(),
+	out := indexOut{Dir: e.indexDir(), Embedder: st.embedder.Fingerprint(), Documents: len(ix.Documents()), Chunks: ix.Len(),
 		Loaded: st.Loaded, Rebuilt: st.Rebuilt, Embedded: st.Embedded, Reused: st.Reused, Removed: st.Removed, Saved: st.Saved}
 	if e.jsonOut {
 		return writeJSON(e.stdout, out)

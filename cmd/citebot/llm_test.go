@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"regexp"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/citebot/citebot/llm/llmtest"
+	"github.com/citebot/citebot/retrieval"
 )
 
 // llmEnv configures citebot for the fake API, with no retry waits.
@@ -163,5 +165,26 @@ func TestLLMModeEval(t *testing.T) {
 				t.Error("got no chat request: the eval did not use the model")
 			}
 		})
+	}
+}
+
+// TestIndexReportsFallbackEmbedder checks that when the embedding API
+// fails and the index is built with the built-in embedder instead, `index`
+// names the embedder that actually built it, not the one configured.
+func TestIndexReportsFallbackEmbedder(t *testing.T) {
+	fake := llmtest.New(t)
+	fake.ReplyEmbeddings(llmtest.EmbedReply{Status: http.StatusUnauthorized})
+	env := llmEnv(fake)
+	env["CITEBOT_EMBED_MODEL"] = "test-embed"
+	out, stderr, code := cli(t, env, "index", "--json")
+	var got indexOut
+	if err := json.Unmarshal([]byte(out), &got); err != nil || code != 0 {
+		t.Fatalf("got exit %d (%s), %v", code, stderr, err)
+	}
+	if len(fake.EmbeddingCalls()) == 0 {
+		t.Fatal("got no embeddings request: the API embedder was not tried")
+	}
+	if want := retrieval.NewHashed().Fingerprint(); got.Embedder != want {
+		t.Errorf("got embedder %q, want the built-in %q it fell back to", got.Embedder, want)
 	}
 }
