@@ -31,28 +31,35 @@ func runDiscord(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	live := retrieval.NewLive(ix)
-	ask, mode, err := e.answerer(live, 0, *minCov)
+	deps, mode, err := e.botDeps(live, *minCov)
 	if err != nil {
 		return err
-	}
-	client, err := e.chat()
-	if err != nil {
-		return err
-	}
-	summarizer := &answer.Summarizer{Index: live, Logger: e.log}
-	if client != nil {
-		summarizer.LLM = client
 	}
 	b, err := bot.New(bot.Config{
 		Token: token, GuildID: strings.TrimSpace(e.getenv("DISCORD_GUILD_ID")), Channels: splitList(e.getenv("DISCORD_CHANNELS")),
 		RatePerMinute: *rate, MaxConcurrent: *conc, FeedbackPath: filepath.Join(e.dataDir, "feedback.jsonl"),
 		OpsAddr: *ops, Logger: e.log,
-	}, bot.Deps{Answer: pipeline(ask), Library: live, Summary: summarizer, Reindex: e.reindexer(live)})
+	}, deps)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stderr, "citebot discord: %s mode, %d documents; Ctrl-C stops.\n", mode, len(live.Documents()))
 	return b.Run(ctx)
+}
+
+// botDeps wires answering, summaries and re-indexing over live for the
+// bot; mode names the answerer, as for chat. It is apart from runDiscord so
+// that tests can check the wiring without a Discord connection.
+func (e *env) botDeps(live *retrieval.Live, minCov float64) (bot.Deps, string, error) {
+	ask, mode, err := e.answerer(live, 0, minCov)
+	if err != nil {
+		return bot.Deps{}, "", err
+	}
+	summarizer, err := e.summarizer(live)
+	if err != nil {
+		return bot.Deps{}, "", err
+	}
+	return bot.Deps{Answer: pipeline(ask), Library: live, Summary: summarizer, Reindex: e.reindexer(live)}, mode, nil
 }
 
 // pipeline adapts an answerFunc to the bot's Pipeline interface.

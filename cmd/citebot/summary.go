@@ -24,13 +24,9 @@ func runSummary(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	client, err := e.chat()
+	s, err := e.summarizer(ix)
 	if err != nil {
 		return err
-	}
-	s := &answer.Summarizer{Index: ix, Logger: e.log}
-	if client != nil {
-		s.LLM = client
 	}
 	if *lang == "" {
 		*lang = corpusLang(ix)
@@ -58,4 +54,18 @@ func runSummary(ctx context.Context, e *env, args []string) error {
 		return writeJSON(e.stdout, answerJSON(a))
 	}
 	return printAnswer(e.stdout, a, stream)
+}
+
+// summarizer summarises with the chat model when one is configured and by
+// extraction otherwise, like answerer.
+func (e *env) summarizer(ix answer.Library) (*answer.Summarizer, error) {
+	client, err := e.chat()
+	if err != nil {
+		return nil, err
+	}
+	s := &answer.Summarizer{Index: ix, Logger: e.log}
+	if client != nil {
+		s.LLM = client // not a typed nil: a nil LLM means extractive
+	}
+	return s, nil
 }
