@@ -65,14 +65,42 @@ func (s *Summarizer) passages(docID string) ([]retrieval.Result, error) {
 	if info.ID == "" {
 		return nil, fmt.Errorf("%w %q (see citebot sources)", ErrUnknownDocument, docID)
 	}
+	return s.forModel(s.chunks(info)), nil
+}
+
+// docPassages is one document with all its chunks as passages.
+type docPassages struct {
+	info     retrieval.DocInfo
+	passages []retrieval.Result
+}
+
+// library reads every document's passages once, from a single listing of
+// the documents, for summaries of the whole corpus.
+func (s *Summarizer) library() []docPassages {
+	docs := s.Index.Documents()
+	out := make([]docPassages, len(docs))
+	for i, d := range docs {
+		out[i] = docPassages{info: d, passages: s.chunks(d)}
+	}
+	return out
+}
+
+// chunks returns all the chunks of a document as passages.
+func (s *Summarizer) chunks(info retrieval.DocInfo) []retrieval.Result {
 	var out []retrieval.Result
-	for _, c := range s.Index.Chunks(docID) {
+	for _, c := range s.Index.Chunks(info.ID) {
 		out = append(out, retrieval.Result{Chunk: c, Doc: info})
 	}
-	if s.LLM != nil {
-		out = out[:min(len(out), cmp.Or(s.MaxPassages, 12))]
+	return out
+}
+
+// forModel keeps the first MaxPassages passages when a model will read
+// them, which bounds the prompt; extracts are chosen among all of them.
+func (s *Summarizer) forModel(passages []retrieval.Result) []retrieval.Result {
+	if s.LLM == nil {
+		return passages
 	}
-	return out, nil
+	return passages[:min(len(passages), cmp.Or(s.MaxPassages, 12))]
 }
 
 func (s *Summarizer) fallback(lang string, a Answer, cause error) Answer {

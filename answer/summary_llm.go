@@ -40,18 +40,12 @@ func (s *Summarizer) cited(ctx context.Context, lang string, p prompts.Prompt, p
 // document and a synthesis citing the documents by number. Offline it
 // quotes the most central sentence of each document.
 func (s *Summarizer) Corpus(ctx context.Context, lang string, onDelta func(string)) (Answer, error) {
-	docs := s.Index.Documents()
-	var all []retrieval.Result
-	for _, d := range docs {
-		for _, c := range s.Index.Chunks(d.ID) {
-			all = append(all, retrieval.Result{Chunk: c, Doc: d})
-		}
-	}
-	offline := func() Answer { return corpusExtract(lang, docs, all, s.Index.IDF) }
+	lib := s.library()
+	offline := func() Answer { return corpusExtract(lang, lib, s.Index.IDF) }
 	if s.LLM == nil {
 		return offline(), nil
 	}
-	a, err := s.synthesise(ctx, lang, docs, onDelta)
+	a, err := s.synthesise(ctx, lang, lib, onDelta)
 	if err != nil {
 		if ctx.Err() != nil {
 			return Answer{}, ctx.Err()
@@ -63,16 +57,13 @@ func (s *Summarizer) Corpus(ctx context.Context, lang string, onDelta func(strin
 
 // synthesise summarises each document, then asks for an overview. The
 // overview's passages are the document summaries, numbered by document.
-func (s *Summarizer) synthesise(ctx context.Context, lang string, docs []retrieval.DocInfo, onDelta func(string)) (Answer, error) {
+func (s *Summarizer) synthesise(ctx context.Context, lang string, lib []docPassages, onDelta func(string)) (Answer, error) {
 	var summaries []prompts.DocSummary
 	var passages []retrieval.Result
 	var usage llm.Usage
-	for i, d := range docs {
-		ps, err := s.passages(d.ID)
-		if err != nil {
-			return Answer{}, err
-		}
-		a, err := s.generateDocument(ctx, lang, ps, nil)
+	for i, dp := range lib {
+		d := dp.info
+		a, err := s.generateDocument(ctx, lang, s.forModel(dp.passages), nil)
 		if err != nil {
 			return Answer{}, fmt.Errorf("summary of %s: %w", d.ID, err)
 		}
@@ -92,23 +83,18 @@ func (s *Summarizer) synthesise(ctx context.Context, lang string, docs []retriev
 	return a, err
 }
 
-// corpusExtract quotes the most central sentence of each document.
-func corpusExtract(lang string, docs []retrieval.DocInfo, all []retrieval.Result, idf func(string) (float64, bool)) Answer {
+// corpusExtract quotes the most central sentence of each document; the
+// answer's passages are all the documents' passages, in order.
+func corpusExtract(lang string, lib []docPassages, idf func(string) (float64, bool)) Answer {
 	var chosen []unit
-	for _, d := range docs {
-		var mine []retrieval.Result
-		offset := len(all)
-		for i, r := range all {
-			if r.Doc.ID == d.ID {
-				offset = min(offset, i)
-				mine = append(mine, r)
-			}
-		}
-		if units := centralUnits(mine, idf); len(units) > 0 {
+	var all []retrieval.Result
+	for _, dp := range lib {
+		if units := centralUnits(dp.passages, idf); len(units) > 0 {
 			u := units[0]
-			u.passage += offset
+			u.passage += len(all)
 			chosen = append(chosen, u)
 		}
+		all = append(all, dp.passages...)
 	}
 	a := Answer{Lang: lang, Mode: ModeExtractive, Passages: all}
 	if len(chosen) == 0 {
