@@ -14,15 +14,20 @@ import (
 
 // onMessage answers a message that mentions the bot, is posted in a
 // watched channel or a direct message, or follows up in a thread the bot
-// started.
+// started. Only messages for the bot go through the duplicate filter: it
+// holds the last 4096 IDs, and recording every message of a busy server
+// would evict a question before Discord redelivers it after a resume.
 func (b *Bot) onMessage(m *discordgo.Message) {
 	me := b.me.Load()
-	if m.Author == nil || m.Author.Bot || me == nil || !b.seen.first("m:"+m.ID) {
+	if m.Author == nil || m.Author.Bot || me == nil {
 		return
 	}
-	inThread := b.ownThread(m.ChannelID, me.ID)
 	direct := m.GuildID == ""
+	inThread := !direct && b.ownThread(m.ChannelID, me.ID) // a DM is never a thread
 	if !inThread && !direct && !b.watched[m.ChannelID] && !mentions(m, me.ID) {
+		return
+	}
+	if !b.seen.first("m:" + m.ID) {
 		return
 	}
 	q := stripMention(m.Content, me.ID)
