@@ -127,6 +127,12 @@ func extractiveSummary(lang string, passages []retrieval.Result, n int, idf func
 		_, sb, _ := b.docSpan(passages)
 		return cmp.Or(cmp.Compare(a.passage, b.passage), cmp.Compare(sa, sb))
 	})
+	return quoteSummary(lang, chosen, passages)
+}
+
+// quoteSummary is the extractive summary quoting the chosen units of
+// passages, or the refusal when there is nothing to quote.
+func quoteSummary(lang string, chosen []unit, passages []retrieval.Result) Answer {
 	a := Answer{Lang: lang, Mode: ModeExtractive, Passages: passages}
 	if len(chosen) == 0 {
 		a.Refused, a.Text = true, notFound(lang)

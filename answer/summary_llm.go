@@ -96,11 +96,5 @@ func corpusExtract(lang string, lib []docPassages, idf func(string) (float64, bo
 		}
 		all = append(all, dp.passages...)
 	}
-	a := Answer{Lang: lang, Mode: ModeExtractive, Passages: all}
-	if len(chosen) == 0 {
-		a.Refused, a.Text = true, notFound(lang)
-		return a
-	}
-	a.Text, a.Sources = renderWith(summaryLabel(lang), chosen, all)
-	return a
+	return quoteSummary(lang, chosen, all)
 }
