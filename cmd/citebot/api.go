@@ -24,7 +24,15 @@ type apiConfig struct {
 	attempts                                     int
 }
 
+// api returns the API configuration, read from the environment on first
+// use (after flag parsing, which sets up the logger) so that its warnings
+// are logged once however many parts of a command need it.
 func (e *env) api() apiConfig {
+	e.apiOnce.Do(func() { e.apiCfg = e.readAPI() })
+	return e.apiCfg
+}
+
+func (e *env) readAPI() apiConfig {
 	timeout, err := time.ParseDuration(e.getenv("CITEBOT_LLM_TIMEOUT"))
 	if err != nil && e.getenv("CITEBOT_LLM_TIMEOUT") != "" {
 		e.log.Warn("ignoring CITEBOT_LLM_TIMEOUT: want a duration such as 90s", "err", err)
@@ -73,8 +81,15 @@ func (c apiConfig) llmConfig() llm.Config {
 		Azure: c.azure(), APIVersion: c.apiVersion, Timeout: c.timeout, Retry: llm.RetryPolicy{MaxAttempts: c.attempts}}
 }
 
-// chat returns the language model client, or nil in offline mode.
+// chat returns the language model client, or nil in offline mode. It is
+// built once, so that the answerer and the summarizer of one command share
+// it and a misconfiguration is reported once.
 func (e *env) chat() (*llm.Client, error) {
+	e.chatOnce.Do(func() { e.chatClient, e.chatErr = e.newChat() })
+	return e.chatClient, e.chatErr
+}
+
+func (e *env) newChat() (*llm.Client, error) {
 	c := e.api()
 	if c.chatModelName() == "" {
 		if c.configured() && c.chatModel == "" {

@@ -10,8 +10,10 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"sync"
 
 	"github.com/citebot/citebot/corpus"
+	"github.com/citebot/citebot/llm"
 	"github.com/citebot/citebot/retrieval"
 )
 
@@ -27,6 +29,13 @@ type env struct {
 	jsonOut, verbose   bool
 	chunking           corpus.ChunkOptions
 	log                *slog.Logger
+
+	// Read or built on first use; see api and chat.
+	apiOnce    sync.Once
+	apiCfg     apiConfig
+	chatOnce   sync.Once
+	chatClient *llm.Client
+	chatErr    error
 }
 
 // flags returns a flag set with the options every command takes.

@@ -9,6 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/citebot/citebot/answer"
+	"github.com/citebot/citebot/retrieval"
 )
 
 // cli runs citebot in-process with a private data directory and no API
@@ -226,4 +229,55 @@ func TestEvalPrintsMetricsAndEnforcesBars(t *testing.T) {
 	if code != 1 || !strings.Contains(stderr, "line 1") {
 		t.Errorf("got exit %d, %q; want exit 1 naming line 1", code, stderr)
 	}
+}
+
+// misconfiguredAPI names an API base URL without a chat model and gives
+// an unreadable timeout: two warnings a user should see once each, however
+// many parts of a command need the API configuration.
+var misconfiguredAPI = map[string]string{"OPENAI_BASE_URL": "http://127.0.0.1:1/v1", "CITEBOT_EMBED_MODEL": "local", "CITEBOT_LLM_TIMEOUT": "soon"}
+
+// checkWarnedOnce fails unless each configuration warning is in stderr
+// exactly once.
+func checkWarnedOnce(t *testing.T, stderr string) {
+	t.Helper()
+	for _, w := range []string{"ignoring CITEBOT_LLM_TIMEOUT", "CITEBOT_CHAT_MODEL is not"} {
+		if n := strings.Count(stderr, w); n != 1 {
+			t.Errorf("got %q %d times in stderr, want once:\n%s", w, n, stderr)
+		}
+	}
+}
+
+func TestAskWarnsAboutConfigurationOnce(t *testing.T) {
+	out, stderr, code := cli(t, misconfiguredAPI, "ask", "Qui est Peter Kyle ?")
+	if code != 0 || !strings.Contains(out, "[1]") {
+		t.Fatalf("got exit %d, %q (%s), want an offline answer", code, out, stderr)
+	}
+	checkWarnedOnce(t, stderr)
+}
+
+// TestDiscordWarnsAboutConfigurationOnce builds what the discord command
+// hands the bot (answerer, summarizer, re-indexer), which needs the chat
+// configuration twice, without connecting to Discord.
+func TestDiscordWarnsAboutConfigurationOnce(t *testing.T) {
+	vars := map[string]string{"CITEBOT_DATA_DIR": t.TempDir()}
+	for k, v := range misconfiguredAPI {
+		vars[k] = v
+	}
+	var stderr bytes.Buffer
+	e := &env{stdout: &bytes.Buffer{}, stderr: &stderr, getenv: func(k string) string { return vars[k] }, name: "discord"}
+	if _, err := e.parse(e.flags(""), nil); err != nil {
+		t.Fatal(err)
+	}
+	ix, _, err := e.openIndex(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deps, mode, err := e.botDeps(retrieval.NewLive(ix), answer.DefaultMinCoverage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mode != "offline" || deps.Answer == nil || deps.Summary == nil || deps.Reindex == nil {
+		t.Errorf("got mode %q and deps %+v, want offline with every dependency set", mode, deps)
+	}
+	checkWarnedOnce(t, stderr.String())
 }
