@@ -5,6 +5,7 @@ package answer
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -102,6 +103,22 @@ func notice(lang, kind string) string {
 		return en[kind]
 	}
 	return fr[kind]
+}
+
+// modelFailed logs that the model failed with cause and what is done
+// instead, and returns the notice that tells the user, cause included.
+func modelFailed(logger *slog.Logger, lang, instead string, cause error) string {
+	orDiscard(logger).Warn("language model failed; "+instead, "err", cause)
+	return notice(lang, "failed") + " (" + cause.Error() + ")"
+}
+
+// orDiscard is logger, or one that drops everything when logger is nil,
+// so that a nil Logger field means no logs.
+func orDiscard(logger *slog.Logger) *slog.Logger {
+	if logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return logger
 }
 
 // trimAnswer strips what models add around a bare reply.

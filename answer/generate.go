@@ -83,12 +83,12 @@ func (g *Generator) rewrite(ctx context.Context, question string, history []Turn
 	}
 	resp, err := g.LLM.Chat(ctx, llm.ChatRequest{Messages: messages(p), Temperature: 0, MaxTokens: 300})
 	if err != nil {
-		g.log().Warn("query rewrite failed; searching with the question as asked", "err", err)
+		orDiscard(g.Logger).Warn("query rewrite failed; searching with the question as asked", "err", err)
 		return []string{question}
 	}
 	query, translation, ok := prompts.ParseRewrite(resp.Content)
 	if !ok {
-		g.log().Warn("unreadable query rewrite; searching with the question as asked", "reply", resp.Content)
+		orDiscard(g.Logger).Warn("unreadable query rewrite; searching with the question as asked", "reply", resp.Content)
 		return []string{question}
 	}
 	out := []string{query}
@@ -121,13 +121,6 @@ func (g *Generator) evidence(queries []string, analysed []analysedUnit) float64 
 		best = max(best, bestCoverage(units))
 	}
 	return best
-}
-
-func (g *Generator) log() *slog.Logger {
-	if g.Logger == nil {
-		return slog.New(slog.DiscardHandler)
-	}
-	return g.Logger
 }
 
 func messages(p prompts.Prompt) []llm.Message {

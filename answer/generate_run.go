@@ -93,17 +93,16 @@ func ask(ctx context.Context, model Chatter, p prompts.Prompt, n int, onDelta fu
 // fallback answers extractively from a's passages, whose units are
 // analysed, after a model failure and says why.
 func (g *Generator) fallback(a Answer, analysed []analysedUnit, cause error) (Answer, error) {
-	g.log().Warn("language model failed; answering with extracted passages", "err", cause)
+	failed := modelFailed(g.Logger, a.Lang, "answering with extracted passages", cause)
 	ex := &Extractive{Index: g.Index, K: len(a.Passages), MinCoverage: g.MinCoverage}
 	b, err := ex.answerFrom(a.Question, a.Passages, analysed)
 	if err != nil {
 		return a, err
 	}
 	b.Usage, b.Query = a.Usage, a.Query
+	b.Notice = failed
 	if errors.Is(cause, errNoCitation) {
 		b.Notice = notice(a.Lang, "uncited")
-	} else {
-		b.Notice = notice(a.Lang, "failed") + " (" + cause.Error() + ")"
 	}
 	return b, nil
 }

@@ -103,17 +103,11 @@ func (s *Summarizer) forModel(passages []retrieval.Result) []retrieval.Result {
 	return passages[:min(len(passages), cmp.Or(s.MaxPassages, 12))]
 }
 
+// fallback is the extractive summary a, shown because the model failed
+// with cause.
 func (s *Summarizer) fallback(lang string, a Answer, cause error) Answer {
-	s.log().Warn("language model failed; summarising with extracted sentences", "err", cause)
-	a.Notice = notice(lang, "failed") + " (" + cause.Error() + ")"
+	a.Notice = modelFailed(s.Logger, lang, "summarising with extracted sentences", cause)
 	return a
-}
-
-func (s *Summarizer) log() *slog.Logger {
-	if s.Logger == nil {
-		return slog.New(slog.DiscardHandler)
-	}
-	return s.Logger
 }
 
 // extractiveSummary quotes the n most central sentences of the passages,
