@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -19,27 +20,36 @@ func usagef(format string, args ...any) error {
 	return usageError{fmt.Sprintf(format, args...)}
 }
 
-// command is one subcommand: its one-line help and what it does.
+// command is one subcommand: its name, its one-line help and what it does.
 type command struct {
-	args, help string
-	run        func(ctx context.Context, env *env, args []string) error
+	name, args, help string
+	run              func(ctx context.Context, env *env, args []string) error
 }
 
-func commands() map[string]command {
-	return map[string]command{
-		"ask":     {"QUESTION...", "answer a question with citations (streams with an LLM)", runAsk},
-		"chat":    {"", "a conversation: follow-up questions understood in context", runChat},
-		"search":  {"QUERY...", "top passages with their fused, vector and BM25 scores", runSearch},
-		"summary": {"[DOC_ID]", "summary of one document, or of the whole corpus", runSummary},
-		"sources": {"", "the indexed documents", runSources},
-		"index":   {"", "build or refresh the persisted index", runIndex},
-		"eval":    {"FILE.jsonl", "run an evaluation set and print its metrics", runEval},
-		"discord": {"", "run the Discord bot (DISCORD_TOKEN)", runDiscord},
-		"bench":   {"", "measure indexing, load, query speed and memory at scale", runBench},
+// commands lists the subcommands in the order help shows them.
+func commands() []command {
+	return []command{
+		{"ask", "QUESTION...", "answer a question with citations (streams with an LLM)", runAsk},
+		{"chat", "", "a conversation: follow-up questions understood in context", runChat},
+		{"search", "QUERY...", "top passages with their fused, vector and BM25 scores", runSearch},
+		{"summary", "[DOC_ID]", "summary of one document, or of the whole corpus", runSummary},
+		{"sources", "", "the indexed documents", runSources},
+		{"index", "", "build or refresh the persisted index", runIndex},
+		{"eval", "FILE.jsonl", "run an evaluation set and print its metrics", runEval},
+		{"discord", "", "run the Discord bot (DISCORD_TOKEN)", runDiscord},
+		{"bench", "", "measure indexing, load, query speed and memory at scale", runBench},
 	}
 }
 
-var commandOrder = []string{"ask", "chat", "search", "summary", "sources", "index", "eval", "discord", "bench"}
+// lookup finds the command called name.
+func lookup(name string) (command, bool) {
+	cmds := commands()
+	i := slices.IndexFunc(cmds, func(c command) bool { return c.name == name })
+	if i < 0 {
+		return command{}, false
+	}
+	return cmds[i], true
+}
 
 // run executes citebot with args (without the program name). getenv reads
 // configuration, so tests pass their own environment.
@@ -58,7 +68,7 @@ func runWithInput(ctx context.Context, args []string, stdin io.Reader, stdout, s
 		printUsage(stdout)
 		return nil
 	}
-	cmd, ok := commands()[name]
+	cmd, ok := lookup(name)
 	if !ok {
 		printUsage(stderr)
 		return usagef("unknown command %q", name)
@@ -74,10 +84,8 @@ func runWithInput(ctx context.Context, args []string, stdin io.Reader, stdout, s
 func printUsage(w io.Writer) {
 	var b strings.Builder
 	b.WriteString("Usage: citebot COMMAND [flags] [ARGS]\n\nCommands:\n")
-	cmds := commands()
-	for _, name := range commandOrder {
-		c := cmds[name]
-		fmt.Fprintf(&b, "  %-8s %-12s %s\n", name, c.args, c.help)
+	for _, c := range commands() {
+		fmt.Fprintf(&b, "  %-8s %-12s %s\n", c.name, c.args, c.help)
 	}
 	b.WriteString("\nRun 'citebot COMMAND -h' for the flags of a command.\n")
 	io.WriteString(w, b.String())
