@@ -6,11 +6,13 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/citebot/citebot/prompts"
 )
 
 // markerRE matches a citation marker: [2], [1, 3], [1;3]. Adjacent markers
 // ([1][3]) are separate matches.
-var markerRE = regexp.MustCompile(`\[\s*\d+\s*(?:[,;]\s*\d+\s*)*\]`)
+var markerRE = regexp.MustCompile(prompts.CitationPattern)
 
 // checked is a generated text after its citation markers were checked
 // against the n passages the model was given.

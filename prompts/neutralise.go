@@ -29,8 +29,9 @@ var (
 	// header such as "[9] Title".
 	bracketNumRE = regexp.MustCompile(`[\[［]` + tagGap + `(\d+(?:` + tagGap + `[,;–-]` + tagGap + `\d+)*)` + tagGap + `[\]］]`)
 
-	// citationRE matches the citation markers a model writes: [2], [1, 3].
-	citationRE = regexp.MustCompile(`[ \t]*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]`)
+	// citationRE matches the citation markers a model writes
+	// (CitationPattern) with the spaces or tabs before them.
+	citationRE = regexp.MustCompile(`[ \t]*` + CitationPattern)
 
 	// controlRE matches control characters other than newline and tab,
 	// which have no place in a prompt and could hide text from a reviewer.
