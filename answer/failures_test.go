@@ -20,8 +20,8 @@ func TestRetryAfterThenSuccess(t *testing.T) {
 	if a.Mode != ModeLLM || a.Notice != "" || len(fake.ChatRequests()) != 2 {
 		t.Errorf("got mode %s, notice %q, %d requests; want the model's answer after one retry", a.Mode, a.Notice, len(fake.ChatRequests()))
 	}
-	if len(slept.got) != 1 || slept.got[0] < 2*time.Second {
-		t.Errorf("got waits %v, want one of at least the 2s Retry-After", slept.got)
+	if waits := slept.Recorded(); len(waits) != 1 || waits[0] < 2*time.Second {
+		t.Errorf("got waits %v, want one of at least the 2s Retry-After", waits)
 	}
 }
 

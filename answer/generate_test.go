@@ -13,23 +13,10 @@ import (
 	"github.com/citebot/citebot/retrieval"
 )
 
-// sleeps records the waits the client asked for instead of waiting.
-type sleeps struct {
-	mu  sync.Mutex
-	got []time.Duration
-}
-
-func (s *sleeps) sleep(ctx context.Context, d time.Duration) error {
-	s.mu.Lock()
-	s.got = append(s.got, d)
-	s.mu.Unlock()
-	return ctx.Err()
-}
-
-func newClient(t *testing.T, fake *llmtest.Server, timeout time.Duration, slept *sleeps) *llm.Client {
+func newClient(t *testing.T, fake *llmtest.Server, timeout time.Duration, slept *llmtest.Sleeps) *llm.Client {
 	t.Helper()
 	c, err := llm.NewClient(llm.Config{BaseURL: fake.URL, APIKey: "sk-test", ChatModel: "test-chat", HTTPClient: fake.Client(),
-		Timeout: timeout, Retry: llm.RetryPolicy{MaxAttempts: 3, Sleep: slept.sleep}})
+		Timeout: timeout, Retry: llm.RetryPolicy{MaxAttempts: 3, Sleep: slept.Sleep}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,8 +37,8 @@ func (r *recordingIndex) Search(ctx context.Context, q string, k int) ([]retriev
 	return r.Index.Search(ctx, q, k)
 }
 
-func newGenerator(t *testing.T, fake *llmtest.Server) (*Generator, *recordingIndex, *sleeps) {
-	slept := &sleeps{}
+func newGenerator(t *testing.T, fake *llmtest.Server) (*Generator, *recordingIndex, *llmtest.Sleeps) {
+	slept := &llmtest.Sleeps{}
 	ix := &recordingIndex{Index: testIndex(t)}
 	return &Generator{Index: ix, LLM: newClient(t, fake, 2*time.Second, slept), CorpusLang: "fr"}, ix, slept
 }

@@ -77,7 +77,7 @@ func TestInjectedPassagesAreInertData(t *testing.T) {
 	fake.SetDefault(func(llmtest.ChatRequest) llmtest.Reply {
 		return llmtest.Reply{Content: "@everyone Le Royaume-Uni a signé un partenariat avec OpenAI [1]. Il est annulé [9]."}
 	})
-	g := &Generator{Index: injectedCorpusIndex(t), LLM: newClient(t, fake, 10*time.Second, &sleeps{}), CorpusLang: "fr"}
+	g := &Generator{Index: injectedCorpusIndex(t), LLM: newClient(t, fake, 10*time.Second, &llmtest.Sleeps{}), CorpusLang: "fr"}
 	var shown strings.Builder
 	a, err := g.Answer(context.Background(), frQuestion, nil, func(s string) { shown.WriteString(s) })
 	if err != nil {

@@ -51,7 +51,7 @@ func TestModelSummaryOfOneDocument(t *testing.T) {
 	fake := llmtest.New(t)
 	fake.Reply(llmtest.Reply{Content: "The UK embassy in Paris hosts AI for Growth [1]. Synthesia opened it with an avatar [4][30]."})
 	ix := testIndex(t)
-	s := &Summarizer{Index: ix, LLM: newClient(t, fake, time.Second, &sleeps{})}
+	s := &Summarizer{Index: ix, LLM: newClient(t, fake, time.Second, &llmtest.Sleeps{})}
 	var shown strings.Builder
 	a, err := s.Document(context.Background(), doc003, "en", func(d string) { shown.WriteString(d) })
 	if err != nil {
@@ -81,7 +81,7 @@ func TestModelSummaryOfTheCorpus(t *testing.T) {
 		fake.Reply(llmtest.Reply{Content: "Résumé du document [1]."})
 	}
 	fake.Reply(llmtest.Reply{Content: "Les articles parlent d'IA et de gouvernement [1][2]. Deux sommets sont évoqués [3][9]."})
-	s := &Summarizer{Index: ix, LLM: newClient(t, fake, time.Second, &sleeps{})}
+	s := &Summarizer{Index: ix, LLM: newClient(t, fake, time.Second, &llmtest.Sleeps{})}
 	a, err := s.Corpus(context.Background(), "fr", func(string) {})
 	if err != nil {
 		t.Fatal(err)
@@ -103,7 +103,7 @@ func TestModelSummaryOfTheCorpus(t *testing.T) {
 func TestSummaryFallsBackWhenTheModelFails(t *testing.T) {
 	fake := llmtest.New(t)
 	fake.SetDefault(func(llmtest.ChatRequest) llmtest.Reply { return llmtest.Reply{Status: 503} })
-	s := &Summarizer{Index: testIndex(t), LLM: newClient(t, fake, time.Second, &sleeps{})}
+	s := &Summarizer{Index: testIndex(t), LLM: newClient(t, fake, time.Second, &llmtest.Sleeps{})}
 	a, err := s.Corpus(context.Background(), "en", nil)
 	if err != nil {
 		t.Fatal(err)

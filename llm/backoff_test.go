@@ -11,12 +11,12 @@ import (
 func TestBackoffWaitsAreBounded(t *testing.T) {
 	s := llmtest.New(t)
 	s.SetDefault(func(llmtest.ChatRequest) llmtest.Reply { return llmtest.Reply{Status: 503} })
-	rec := &sleepRecorder{}
+	rec := &llmtest.Sleeps{}
 	c := newTestClient(t, s, rec, func(c *Config) {
 		c.Retry.MaxAttempts, c.Retry.BaseDelay, c.Retry.MaxDelay = 6, time.Second, 4*time.Second
 	})
 	_, _ = c.Chat(t.Context(), ChatRequest{Messages: userMessages("q")})
-	waits := rec.recorded()
+	waits := rec.Recorded()
 	bounds := []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 4 * time.Second, 4 * time.Second}
 	if len(waits) != len(bounds) {
 		t.Fatalf("got %d waits, want %d", len(waits), len(bounds))

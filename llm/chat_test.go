@@ -35,7 +35,7 @@ func TestChatRequestBody(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := llmtest.New(t)
-			c := newTestClient(t, s, &sleepRecorder{}, func(c *Config) { c.ChatModel = tt.model })
+			c := newTestClient(t, s, &llmtest.Sleeps{}, func(c *Config) { c.ChatModel = tt.model })
 			tt.req.Messages = userMessages("What is the capital of France?")
 			if _, err := c.Chat(t.Context(), tt.req); err != nil {
 				t.Fatalf("Chat: got error %v, want nil", err)
@@ -86,7 +86,7 @@ func TestChatRequestBody(t *testing.T) {
 // zero must be written out, not left to a server default.
 func TestChatBodyCarriesLiteralZero(t *testing.T) {
 	s := llmtest.New(t)
-	c := newTestClient(t, s, &sleepRecorder{}, nil)
+	c := newTestClient(t, s, &llmtest.Sleeps{}, nil)
 	if _, err := c.Chat(t.Context(), ChatRequest{Messages: userMessages("q")}); err != nil {
 		t.Fatalf("Chat: got error %v, want nil", err)
 	}
@@ -102,7 +102,7 @@ func TestChatResponse(t *testing.T) {
 		Usage:        &llmtest.Usage{PromptTokens: 42, CompletionTokens: 3, TotalTokens: 45},
 		FinishReason: "length",
 	})
-	c := newTestClient(t, s, &sleepRecorder{}, nil)
+	c := newTestClient(t, s, &llmtest.Sleeps{}, nil)
 
 	got, err := c.Chat(t.Context(), ChatRequest{Messages: userMessages("Capital of France?")})
 	if err != nil {
@@ -128,7 +128,7 @@ func TestChatNoChoices(t *testing.T) {
 	}))
 	defer srv.Close()
 	c, err := NewClient(Config{BaseURL: srv.URL + "/v1", ChatModel: "m", HTTPClient: srv.Client(),
-		Retry: RetryPolicy{Sleep: (&sleepRecorder{}).sleep}})
+		Retry: RetryPolicy{Sleep: (&llmtest.Sleeps{}).Sleep}})
 	if err != nil {
 		t.Fatalf("NewClient: got error %v, want nil", err)
 	}
@@ -140,7 +140,7 @@ func TestChatNoChoices(t *testing.T) {
 
 func TestAzure(t *testing.T) {
 	s := llmtest.New(t)
-	c := newTestClient(t, s, &sleepRecorder{}, func(c *Config) {
+	c := newTestClient(t, s, &llmtest.Sleeps{}, func(c *Config) {
 		c.Azure, c.BaseURL, c.ChatModel = true, strings.TrimSuffix(s.URL, "/v1"), "gpt-4o.prod"
 	})
 	if _, err := c.Chat(t.Context(), ChatRequest{Messages: userMessages("q")}); err != nil {

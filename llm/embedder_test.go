@@ -72,7 +72,7 @@ func TestEmbedBatches(t *testing.T) {
 					s.ReplyEmbeddings(llmtest.EmbedReply{Edit: reverseItems})
 				}
 			}
-			e := newTestEmbedder(t, s, &sleepRecorder{}, func(c *Config) {
+			e := newTestEmbedder(t, s, &llmtest.Sleeps{}, func(c *Config) {
 				c.APIKey, c.BatchSize = tt.apiKey, tt.batchSize
 			})
 
@@ -133,7 +133,7 @@ func TestEmbedNoTexts(t *testing.T) {
 	}{{"nil", nil}, {"empty", []string{}}} {
 		t.Run(tt.name, func(t *testing.T) {
 			s := llmtest.New(t)
-			e := newTestEmbedder(t, s, &sleepRecorder{}, nil)
+			e := newTestEmbedder(t, s, &llmtest.Sleeps{}, nil)
 			got, err := e.Embed(t.Context(), tt.texts)
 			if err != nil {
 				t.Errorf("got error %v, want nil", err)
@@ -161,7 +161,7 @@ func TestEmbedContextCancelled(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := llmtest.New(t)
 			s.ReplyEmbeddings(llmtest.EmbedReply{Block: true})
-			rec := &sleepRecorder{}
+			rec := &llmtest.Sleeps{}
 			e := newTestEmbedder(t, s, rec, func(c *Config) { c.BatchSize = 4 })
 			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()
@@ -195,7 +195,7 @@ func TestEmbedContextCancelled(t *testing.T) {
 			if n := len(s.EmbeddingRequests()); n != tt.wantRequests {
 				t.Errorf("got %d requests, want %d", n, tt.wantRequests)
 			}
-			if n := len(rec.recorded()); n != 0 {
+			if n := len(rec.Recorded()); n != 0 {
 				t.Errorf("got %d retry waits, want 0", n)
 			}
 		})
@@ -206,7 +206,7 @@ func TestEmbedRetriesBatch(t *testing.T) {
 	s := llmtest.New(t)
 	// The second batch fails once with 503, then succeeds.
 	s.ReplyEmbeddings(llmtest.EmbedReply{}, llmtest.EmbedReply{Status: http.StatusServiceUnavailable})
-	rec := &sleepRecorder{}
+	rec := &llmtest.Sleeps{}
 	e := newTestEmbedder(t, s, rec, func(c *Config) { c.BatchSize = 2 })
 
 	got, err := e.Embed(t.Context(), makeTexts(4))
@@ -221,7 +221,7 @@ func TestEmbedRetriesBatch(t *testing.T) {
 	if diff := cmp.Diff(want, s.EmbeddingRequests()); diff != "" {
 		t.Errorf("requests mismatch (-want +got):\n%s", diff)
 	}
-	if n := len(rec.recorded()); n != 1 {
+	if n := len(rec.Recorded()); n != 1 {
 		t.Errorf("got %d retry waits, want 1", n)
 	}
 }

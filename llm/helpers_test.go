@@ -1,8 +1,6 @@
 package llm
 
 import (
-	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,29 +12,9 @@ const (
 	testChatModel  = "test-chat-model"
 )
 
-// sleepRecorder stands in for RetryPolicy.Sleep: it records each requested
-// wait and returns at once, so retry tests never wait.
-type sleepRecorder struct {
-	mu     sync.Mutex
-	sleeps []time.Duration
-}
-
-func (r *sleepRecorder) sleep(ctx context.Context, d time.Duration) error {
-	r.mu.Lock()
-	r.sleeps = append(r.sleeps, d)
-	r.mu.Unlock()
-	return ctx.Err()
-}
-
-func (r *sleepRecorder) recorded() []time.Duration {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]time.Duration(nil), r.sleeps...)
-}
-
 // testConfig points a Config at s with a sleep recorder and a short
 // timeout; edit adjusts it for one test.
-func testConfig(s *llmtest.Server, rec *sleepRecorder, edit func(*Config)) Config {
+func testConfig(s *llmtest.Server, rec *llmtest.Sleeps, edit func(*Config)) Config {
 	cfg := Config{
 		APIKey:     "sk-test-secret",
 		BaseURL:    s.URL,
@@ -44,7 +22,7 @@ func testConfig(s *llmtest.Server, rec *sleepRecorder, edit func(*Config)) Confi
 		EmbedModel: testEmbedModel,
 		HTTPClient: s.Client(),
 		Timeout:    10 * time.Second, // a guard: tests that time out set their own
-		Retry:      RetryPolicy{Sleep: rec.sleep},
+		Retry:      RetryPolicy{Sleep: rec.Sleep},
 	}
 	if edit != nil {
 		edit(&cfg)
@@ -52,7 +30,7 @@ func testConfig(s *llmtest.Server, rec *sleepRecorder, edit func(*Config)) Confi
 	return cfg
 }
 
-func newTestClient(t *testing.T, s *llmtest.Server, rec *sleepRecorder, edit func(*Config)) *Client {
+func newTestClient(t *testing.T, s *llmtest.Server, rec *llmtest.Sleeps, edit func(*Config)) *Client {
 	t.Helper()
 	c, err := NewClient(testConfig(s, rec, edit))
 	if err != nil {
@@ -61,7 +39,7 @@ func newTestClient(t *testing.T, s *llmtest.Server, rec *sleepRecorder, edit fun
 	return c
 }
 
-func newTestEmbedder(t *testing.T, s *llmtest.Server, rec *sleepRecorder, edit func(*Config)) *Embedder {
+func newTestEmbedder(t *testing.T, s *llmtest.Server, rec *llmtest.Sleeps, edit func(*Config)) *Embedder {
 	t.Helper()
 	e, err := NewEmbedder(testConfig(s, rec, edit))
 	if err != nil {

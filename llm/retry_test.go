@@ -21,7 +21,7 @@ import (
 func TestChatRetryAfter(t *testing.T) {
 	s := llmtest.New(t)
 	s.Reply(llmtest.Reply{Status: http.StatusTooManyRequests, RetryAfter: "2"}, llmtest.Reply{Content: "ok"})
-	rec := &sleepRecorder{}
+	rec := &llmtest.Sleeps{}
 	c := newTestClient(t, s, rec, nil)
 
 	got, err := c.Chat(t.Context(), ChatRequest{Messages: userMessages("q")})
@@ -33,7 +33,7 @@ func TestChatRetryAfter(t *testing.T) {
 	}
 	// Jitter may lengthen an explicit Retry-After but never shorten it; with
 	// a first backoff of at most 500ms it is exactly the server's 2s.
-	if diff := cmp.Diff([]time.Duration{2 * time.Second}, rec.recorded()); diff != "" {
+	if diff := cmp.Diff([]time.Duration{2 * time.Second}, rec.Recorded()); diff != "" {
 		t.Errorf("waits mismatch (-want +got):\n%s", diff)
 	}
 }
@@ -83,7 +83,7 @@ func TestChatFailures(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := llmtest.New(t)
 			s.Reply(tt.replies...)
-			rec := &sleepRecorder{}
+			rec := &llmtest.Sleeps{}
 			c := newTestClient(t, s, rec, tt.edit)
 
 			_, err := c.Chat(t.Context(), ChatRequest{Messages: userMessages("q")})
@@ -108,7 +108,7 @@ func TestChatFailures(t *testing.T) {
 			if n := len(s.ChatRequests()); n != tt.wantRequests {
 				t.Errorf("got %d requests, want %d", n, tt.wantRequests)
 			}
-			if n := len(rec.recorded()); n != tt.wantRequests-1 {
+			if n := len(rec.Recorded()); n != tt.wantRequests-1 {
 				t.Errorf("got %d retry waits, want %d", n, tt.wantRequests-1)
 			}
 		})
@@ -119,8 +119,8 @@ func TestConnectionRefused(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	url := srv.URL
 	srv.Close() // nothing listens there any more
-	rec := &sleepRecorder{}
-	c, err := NewClient(Config{BaseURL: url + "/v1", ChatModel: "m", Retry: RetryPolicy{Sleep: rec.sleep}})
+	rec := &llmtest.Sleeps{}
+	c, err := NewClient(Config{BaseURL: url + "/v1", ChatModel: "m", Retry: RetryPolicy{Sleep: rec.Sleep}})
 	if err != nil {
 		t.Fatalf("NewClient: got error %v, want nil", err)
 	}
@@ -129,7 +129,7 @@ func TestConnectionRefused(t *testing.T) {
 	if e.Kind != KindUnavailable || !strings.HasSuffix(e.Error(), "is unavailable: connection refused") {
 		t.Errorf("got %q (kind %v), want unavailable: connection refused", e, e.Kind)
 	}
-	if n := len(rec.recorded()); n != 3 {
+	if n := len(rec.Recorded()); n != 3 {
 		t.Errorf("got %d retry waits, want 3", n)
 	}
 }
@@ -149,7 +149,7 @@ func TestCallerCancels(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			s := llmtest.New(t)
 			s.Reply(llmtest.Reply{Block: true})
-			rec := &sleepRecorder{}
+			rec := &llmtest.Sleeps{}
 			c := newTestClient(t, s, rec, nil)
 			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()
@@ -165,7 +165,7 @@ func TestCallerCancels(t *testing.T) {
 			if n := len(s.ChatRequests()); n != 1 {
 				t.Errorf("got %d requests, want 1", n)
 			}
-			if n := len(rec.recorded()); n != 0 {
+			if n := len(rec.Recorded()); n != 0 {
 				t.Errorf("got %d retry waits, want 0", n)
 			}
 		})
@@ -213,7 +213,7 @@ func TestConcurrentRetryAfter(t *testing.T) {
 		seen[q] = true
 		return llmtest.Reply{Status: 429, RetryAfter: strconv.Itoa(n + 1)}
 	})
-	rec := &sleepRecorder{}
+	rec := &llmtest.Sleeps{}
 	c := newTestClient(t, s, rec, nil)
 
 	var wg sync.WaitGroup
@@ -231,7 +231,7 @@ func TestConcurrentRetryAfter(t *testing.T) {
 			t.Errorf("got error %v, want nil", err)
 		}
 	}
-	got := rec.recorded()
+	got := rec.Recorded()
 	slices.Sort(got)
 	want := []time.Duration{1 * time.Second, 3 * time.Second, 5 * time.Second, 7 * time.Second}
 	if diff := cmp.Diff(want, got); diff != "" {

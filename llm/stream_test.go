@@ -23,7 +23,7 @@ func collect(deltas *[]string) func(string) {
 func TestChatStream(t *testing.T) {
 	s := llmtest.New(t)
 	s.Reply(llmtest.Reply{Content: longAnswer})
-	c := newTestClient(t, s, &sleepRecorder{}, nil)
+	c := newTestClient(t, s, &llmtest.Sleeps{}, nil)
 
 	var deltas []string
 	got, err := c.ChatStream(t.Context(), ChatRequest{Messages: userMessages("How tall?")}, collect(&deltas))
@@ -54,7 +54,7 @@ func TestChatStream(t *testing.T) {
 func TestChatStreamNilOnDelta(t *testing.T) {
 	s := llmtest.New(t)
 	s.Reply(llmtest.Reply{Content: longAnswer})
-	c := newTestClient(t, s, &sleepRecorder{}, nil)
+	c := newTestClient(t, s, &llmtest.Sleeps{}, nil)
 	got, err := c.ChatStream(t.Context(), ChatRequest{Messages: userMessages("q")}, nil)
 	if err != nil || got.Content != longAnswer {
 		t.Errorf("got %q, %v, want %q, nil", got.Content, err, longAnswer)
@@ -69,7 +69,7 @@ func TestChatStreamOptionsRejected(t *testing.T) {
 		llmtest.Reply{Status: http.StatusBadRequest, Content: "Unrecognized request argument supplied: stream_options"},
 		llmtest.Reply{Content: "fine"},
 	)
-	rec := &sleepRecorder{}
+	rec := &llmtest.Sleeps{}
 	c := newTestClient(t, s, rec, nil)
 	got, err := c.ChatStream(t.Context(), ChatRequest{Messages: userMessages("q")}, nil)
 	if err != nil {
@@ -82,7 +82,7 @@ func TestChatStreamOptionsRejected(t *testing.T) {
 	if len(reqs) != 2 || !reqs[0].IncludeUsage || reqs[1].IncludeUsage {
 		t.Errorf("got %d requests, want 2: with include_usage, then without", len(reqs))
 	}
-	if n := len(rec.recorded()); n != 0 {
+	if n := len(rec.Recorded()); n != 0 {
 		t.Errorf("got %d retry waits, want 0", n)
 	}
 }
@@ -90,7 +90,7 @@ func TestChatStreamOptionsRejected(t *testing.T) {
 func TestChatStreamRetriesBeforeFirstDelta(t *testing.T) {
 	s := llmtest.New(t)
 	s.Reply(llmtest.Reply{Status: http.StatusServiceUnavailable}, llmtest.Reply{Content: longAnswer})
-	rec := &sleepRecorder{}
+	rec := &llmtest.Sleeps{}
 	c := newTestClient(t, s, rec, nil)
 
 	var deltas []string
@@ -104,7 +104,7 @@ func TestChatStreamRetriesBeforeFirstDelta(t *testing.T) {
 	if n := len(s.ChatRequests()); n != 2 {
 		t.Errorf("got %d requests, want 2", n)
 	}
-	if n := len(rec.recorded()); n != 1 {
+	if n := len(rec.Recorded()); n != 1 {
 		t.Errorf("got %d retry waits, want 1", n)
 	}
 }
@@ -131,7 +131,7 @@ func TestChatStreamFailures(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := llmtest.New(t)
 			s.SetDefault(func(llmtest.ChatRequest) llmtest.Reply { return tt.reply })
-			rec := &sleepRecorder{}
+			rec := &llmtest.Sleeps{}
 			c := newTestClient(t, s, rec, tt.edit)
 
 			var deltas []string
@@ -149,7 +149,7 @@ func TestChatStreamFailures(t *testing.T) {
 			if n := len(s.ChatRequests()); n != tt.wantRequests {
 				t.Errorf("got %d requests, want %d", n, tt.wantRequests)
 			}
-			if n := len(rec.recorded()); n != tt.wantRequests-1 {
+			if n := len(rec.Recorded()); n != tt.wantRequests-1 {
 				t.Errorf("got %d retry waits, want %d", n, tt.wantRequests-1)
 			}
 		})
@@ -165,7 +165,7 @@ func TestChatStreamWithoutFinish(t *testing.T) {
 	}))
 	defer srv.Close()
 	c, err := NewClient(Config{BaseURL: srv.URL + "/v1", ChatModel: "m", HTTPClient: srv.Client(),
-		Retry: RetryPolicy{Sleep: (&sleepRecorder{}).sleep}})
+		Retry: RetryPolicy{Sleep: (&llmtest.Sleeps{}).Sleep}})
 	if err != nil {
 		t.Fatalf("NewClient: got error %v, want nil", err)
 	}

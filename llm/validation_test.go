@@ -76,7 +76,7 @@ func TestEmbedErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := llmtest.New(t)
 			s.ReplyEmbeddings(tt.replies...)
-			e := newTestEmbedder(t, s, &sleepRecorder{}, func(c *Config) { c.BatchSize = tt.batchSize })
+			e := newTestEmbedder(t, s, &llmtest.Sleeps{}, func(c *Config) { c.BatchSize = tt.batchSize })
 
 			got, err := e.Embed(t.Context(), makeTexts(tt.texts))
 			if err == nil {
