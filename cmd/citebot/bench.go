@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"strconv"
@@ -11,23 +10,14 @@ import (
 	"text/tabwriter"
 
 	"github.com/citebot/citebot/bench"
-	"github.com/citebot/citebot/corpus"
 )
 
-// runBench measures retrieval at scale on a generated corpus. It takes its
-// own flags only: the corpus, data directory and chunking flags of the other
-// commands would be ignored, since the bench generates its corpus, indexes
-// it in a temporary directory and uses the default chunking.
+// runBench measures retrieval at scale on a generated corpus. It takes only
+// the base flags and its own: the corpus, data directory and chunking flags
+// of the other commands would be ignored, since the bench generates its
+// corpus, indexes it in a temporary directory and uses the default chunking.
 func runBench(ctx context.Context, e *env, args []string) error {
-	fs := flag.NewFlagSet("citebot bench", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.BoolVar(&e.jsonOut, "json", false, "print one JSON object per size")
-	fs.BoolVar(&e.verbose, "v", false, "log progress to stderr")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: citebot bench [flags]\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
-	e.chunking = corpus.DefaultChunkOptions()
+	fs := e.baseFlags("", "print one JSON object per size")
 	sizes := fs.String("sizes", "1000,10000,100000", "corpus sizes to measure, in chunks, comma-separated")
 	queries := fs.Int("queries", 200, "generated questions timed per size")
 	seed := fs.Uint64("seed", 1, "seed of the synthetic corpus and questions")

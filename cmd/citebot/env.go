@@ -38,21 +38,29 @@ type env struct {
 	chatErr    error
 }
 
-// flags returns a flag set with the options every command takes.
-func (e *env) flags(args string) *flag.FlagSet {
+// baseFlags returns a flag set with the options every command takes,
+// bench included: -json (described by jsonUsage) and -v.
+func (e *env) baseFlags(args, jsonUsage string) *flag.FlagSet {
 	fs := flag.NewFlagSet("citebot "+e.name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	fs.StringVar(&e.corpusDir, "corpus", e.getenv("CITEBOT_CORPUS"), "directory of articles (.txt, .md); empty: the built-in corpus [CITEBOT_CORPUS]")
-	fs.StringVar(&e.dataDir, "data-dir", e.getenv("CITEBOT_DATA_DIR"), "where the index is kept [CITEBOT_DATA_DIR] (default "+defaultDataDir(e.getenv)+")")
-	def := corpus.DefaultChunkOptions()
-	fs.IntVar(&e.chunking.MaxChars, "chunk-chars", def.MaxChars, "largest chunk, in characters (changing it rebuilds the index)")
-	fs.IntVar(&e.chunking.OverlapSentences, "chunk-overlap", def.OverlapSentences, "sentences shared by consecutive chunks")
-	fs.BoolVar(&e.jsonOut, "json", false, "print JSON")
+	fs.BoolVar(&e.jsonOut, "json", false, jsonUsage)
 	fs.BoolVar(&e.verbose, "v", false, "log progress and decisions to stderr")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: citebot %s [flags] %s\n\nFlags:\n", e.name, args)
 		fs.PrintDefaults()
 	}
+	return fs
+}
+
+// flags returns a flag set with the options of the commands that work on
+// the configured corpus and its index.
+func (e *env) flags(args string) *flag.FlagSet {
+	fs := e.baseFlags(args, "print JSON")
+	fs.StringVar(&e.corpusDir, "corpus", e.getenv("CITEBOT_CORPUS"), "directory of articles (.txt, .md); empty: the built-in corpus [CITEBOT_CORPUS]")
+	fs.StringVar(&e.dataDir, "data-dir", e.getenv("CITEBOT_DATA_DIR"), "where the index is kept [CITEBOT_DATA_DIR] (default "+defaultDataDir(e.getenv)+")")
+	def := corpus.DefaultChunkOptions()
+	fs.IntVar(&e.chunking.MaxChars, "chunk-chars", def.MaxChars, "largest chunk, in characters (changing it rebuilds the index)")
+	fs.IntVar(&e.chunking.OverlapSentences, "chunk-overlap", def.OverlapSentences, "sentences shared by consecutive chunks")
 	return fs
 }
 
@@ -91,7 +99,8 @@ func (e *env) parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	if e.dataDir == "" {
 		e.dataDir = defaultDataDir(e.getenv)
 	}
-	if e.chunking.MaxChars < 50 || e.chunking.OverlapSentences < 0 {
+	// Only commands built on flags have chunking options to check.
+	if fs.Lookup("chunk-chars") != nil && (e.chunking.MaxChars < 50 || e.chunking.OverlapSentences < 0) {
 		return nil, usagef("-chunk-chars must be at least 50 and -chunk-overlap at least 0")
 	}
 	return rest, nil

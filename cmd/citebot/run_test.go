@@ -75,6 +75,8 @@ func TestUsageErrors(t *testing.T) {
 		{"no question", []string{"ask"}, "the question is empty"},
 		{"huge question", []string{"ask", strings.Repeat("mot ", 600)}, "the limit is 2000"},
 		{"bad flag", []string{"search", "--nope", "x"}, "flag provided but not defined"},
+		{"tiny chunks", []string{"search", "-chunk-chars", "10", "x"}, "-chunk-chars must be at least 50"},
+		{"bench has no chunk flags", []string{"bench", "-chunk-chars", "600"}, "flag provided but not defined: -chunk-chars"},
 		{"eval without file", []string{"eval"}, "one evaluation file"},
 		{"sources with an argument", []string{"sources", "extra"}, "sources takes no arguments"},
 		{"discord without token", []string{"discord"}, "DISCORD_TOKEN is not set"},
