@@ -39,13 +39,6 @@ func TestChatRetryAfter(t *testing.T) {
 }
 
 func TestChatFailures(t *testing.T) {
-	times := func(n int, r llmtest.Reply) []llmtest.Reply {
-		out := make([]llmtest.Reply, n)
-		for i := range out {
-			out[i] = r
-		}
-		return out
-	}
 	tests := []struct {
 		name         string
 		replies      []llmtest.Reply
@@ -55,28 +48,28 @@ func TestChatFailures(t *testing.T) {
 		wantRequests int
 		wantMsg      []string
 	}{
-		{"persistent 500", times(4, llmtest.Reply{Status: 500}), nil,
+		{"persistent 500", slices.Repeat([]llmtest.Reply{{Status: 500}}, 4), nil,
 			KindUnavailable, 500, 4, []string{"is unavailable: HTTP 500 Internal Server Error"}},
-		{"401 is not retried", times(1, llmtest.Reply{Status: 401}), nil,
+		{"401 is not retried", []llmtest.Reply{{Status: 401}}, nil,
 			KindBadKey, 401, 1, []string{"invalid API key for 127.0.0.1:", "(check OPENAI_API_KEY)"}},
-		{"403 is not retried", times(1, llmtest.Reply{Status: 403, Content: "Project lacks access"}), nil,
+		{"403 is not retried", []llmtest.Reply{{Status: 403, Content: "Project lacks access"}}, nil,
 			KindBadKey, 403, 1, []string{"access denied by", "Project lacks access"}},
-		{"404 model", times(1, llmtest.Reply{Status: 404}), nil,
+		{"404 model", []llmtest.Reply{{Status: 404}}, nil,
 			KindModelNotFound, 404, 1, []string{`model "test-chat-model" not found on 127.0.0.1:`, "(check CITEBOT_CHAT_MODEL)"}},
-		{"400 saying the model does not exist", times(1, llmtest.Reply{Status: 400, Content: "Invalid model: test-chat-model"}), nil,
+		{"400 saying the model does not exist", []llmtest.Reply{{Status: 400, Content: "Invalid model: test-chat-model"}}, nil,
 			KindModelNotFound, 400, 1, []string{"not found"}},
-		{"other 400 is not retried", times(1, llmtest.Reply{Status: 400, Content: "messages must not be empty"}), nil,
+		{"other 400 is not retried", []llmtest.Reply{{Status: 400, Content: "messages must not be empty"}}, nil,
 			KindOther, 400, 1, []string{"HTTP 400: messages must not be empty"}},
-		{"429 on every attempt", times(4, llmtest.Reply{Status: 429}), nil,
+		{"429 on every attempt", slices.Repeat([]llmtest.Reply{{Status: 429}}, 4), nil,
 			KindRateLimited, 429, 4, []string{"rate limited by 127.0.0.1:", "after 4 attempts"}},
-		{"Retry-After beyond MaxTotal gives up at once", times(1, llmtest.Reply{Status: 429, RetryAfter: "120"}), nil,
+		{"Retry-After beyond MaxTotal gives up at once", []llmtest.Reply{{Status: 429, RetryAfter: "120"}}, nil,
 			KindRateLimited, 429, 1, []string{"after 1 attempt (it asks to wait 120s)"}},
-		{"exhausted quota is not retried", times(1, llmtest.Reply{Status: 429, ErrorCode: "insufficient_quota"}), nil,
+		{"exhausted quota is not retried", []llmtest.Reply{{Status: 429, ErrorCode: "insufficient_quota"}}, nil,
 			KindRateLimited, 429, 1, []string{"quota exceeded"}},
-		{"silent server times out", times(2, llmtest.Reply{Block: true}),
+		{"silent server times out", slices.Repeat([]llmtest.Reply{{Block: true}}, 2),
 			func(c *Config) { c.Timeout, c.Retry.MaxAttempts = 50*time.Millisecond, 2 },
 			KindTimeout, 0, 2, []string{"no response from 127.0.0.1:", "within 50ms"}},
-		{"malformed body", times(1, llmtest.Reply{Malformed: true}), nil,
+		{"malformed body", []llmtest.Reply{{Malformed: true}}, nil,
 			KindBadResponse, 0, 1, []string{"unexpected response from"}},
 	}
 	for _, tt := range tests {

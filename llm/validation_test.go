@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -20,13 +21,6 @@ func TestEmbedErrors(t *testing.T) {
 	edit := func(f func([]llmtest.Embedding) []llmtest.Embedding) []llmtest.EmbedReply {
 		return []llmtest.EmbedReply{{Edit: f}}
 	}
-	times := func(n int, r llmtest.EmbedReply) []llmtest.EmbedReply {
-		out := make([]llmtest.EmbedReply, n)
-		for i := range out {
-			out[i] = r
-		}
-		return out
-	}
 	tests := []struct {
 		name         string
 		replies      []llmtest.EmbedReply
@@ -37,13 +31,13 @@ func TestEmbedErrors(t *testing.T) {
 		wantStatus   int
 		wantRequests int
 	}{
-		{"401 unauthorized is not retried", times(1, llmtest.EmbedReply{Status: http.StatusUnauthorized}),
+		{"401 unauthorized is not retried", []llmtest.EmbedReply{{Status: http.StatusUnauthorized}},
 			3, 4, KindBadKey, []string{"invalid API key", "OPENAI_API_KEY"}, 401, 1},
-		{"404 model not found", times(1, llmtest.EmbedReply{Status: http.StatusNotFound}),
+		{"404 model not found", []llmtest.EmbedReply{{Status: http.StatusNotFound}},
 			3, 4, KindModelNotFound, []string{`model "test-embed-model" not found`, "CITEBOT_EMBED_MODEL"}, 404, 1},
-		{"persistent 500", times(4, llmtest.EmbedReply{Status: http.StatusInternalServerError}),
+		{"persistent 500", slices.Repeat([]llmtest.EmbedReply{{Status: http.StatusInternalServerError}}, 4),
 			3, 4, KindUnavailable, []string{"is unavailable: HTTP 500"}, 500, 4},
-		{"502 non-json body", times(4, llmtest.EmbedReply{Status: http.StatusBadGateway, Body: "<html>bad gateway</html>"}),
+		{"502 non-json body", slices.Repeat([]llmtest.EmbedReply{{Status: http.StatusBadGateway, Body: "<html>bad gateway</html>"}}, 4),
 			3, 4, KindUnavailable, []string{"HTTP 502"}, 502, 4},
 		{"fewer embeddings than inputs", edit(func(d []llmtest.Embedding) []llmtest.Embedding { return d[:len(d)-1] }),
 			3, 4, KindBadResponse, []string{"embed batch 1/1", "got 2 embeddings for 3 inputs"}, 0, 1},
