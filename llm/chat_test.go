@@ -2,8 +2,6 @@ package llm
 
 import (
 	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -122,17 +120,8 @@ func TestChatResponse(t *testing.T) {
 }
 
 func TestChatNoChoices(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(`{"id":"x","object":"chat.completion","choices":[]}`))
-	}))
-	defer srv.Close()
-	c, err := NewClient(Config{BaseURL: srv.URL + "/v1", ChatModel: "m", HTTPClient: srv.Client(),
-		Retry: RetryPolicy{Sleep: (&llmtest.Sleeps{}).Sleep}})
-	if err != nil {
-		t.Fatalf("NewClient: got error %v, want nil", err)
-	}
-	_, err = c.Chat(t.Context(), ChatRequest{Messages: userMessages("q")})
+	c := rawClient(t, "application/json", `{"id":"x","object":"chat.completion","choices":[]}`)
+	_, err := c.Chat(t.Context(), ChatRequest{Messages: userMessages("q")})
 	if e := asError(t, err); e.Kind != KindBadResponse || !strings.Contains(e.Error(), "no choices") {
 		t.Errorf("got %v (kind %v), want a bad response about no choices", err, e.Kind)
 	}

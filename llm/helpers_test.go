@@ -1,6 +1,9 @@
 package llm
 
 import (
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -46,6 +49,23 @@ func newTestEmbedder(t *testing.T, s *llmtest.Server, rec *llmtest.Sleeps, edit 
 		t.Fatalf("NewEmbedder: got error %v, want nil", err)
 	}
 	return e
+}
+
+// rawClient is a client of a server that answers every request with body,
+// for replies the fake cannot script (no choices, a stream that just stops).
+func rawClient(t *testing.T, contentType, body string) *Client {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", contentType)
+		_, _ = io.WriteString(w, body)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := NewClient(Config{BaseURL: srv.URL + "/v1", ChatModel: "m", HTTPClient: srv.Client(),
+		Retry: RetryPolicy{Sleep: (&llmtest.Sleeps{}).Sleep}})
+	if err != nil {
+		t.Fatalf("NewClient: got error %v, want nil", err)
+	}
+	return c
 }
 
 // asError returns err as an *Error or fails the test.

@@ -2,7 +2,6 @@ package llm
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -159,17 +158,8 @@ func TestChatStreamFailures(t *testing.T) {
 // TestChatStreamWithoutFinish covers a stream that ends cleanly but early:
 // go-openai reports it as a normal end.
 func TestChatStreamWithoutFinish(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/event-stream")
-		_, _ = w.Write([]byte("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"half an\"}}]}\n\n"))
-	}))
-	defer srv.Close()
-	c, err := NewClient(Config{BaseURL: srv.URL + "/v1", ChatModel: "m", HTTPClient: srv.Client(),
-		Retry: RetryPolicy{Sleep: (&llmtest.Sleeps{}).Sleep}})
-	if err != nil {
-		t.Fatalf("NewClient: got error %v, want nil", err)
-	}
-	_, err = c.ChatStream(t.Context(), ChatRequest{Messages: userMessages("q")}, nil)
+	c := rawClient(t, "text/event-stream", "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"half an\"}}]}\n\n")
+	_, err := c.ChatStream(t.Context(), ChatRequest{Messages: userMessages("q")}, nil)
 	if e := asError(t, err); e.Kind != KindBadResponse || !strings.Contains(e.Error(), "finish reason") {
 		t.Errorf("got %v (kind %v), want a bad response about the finish reason", err, e.Kind)
 	}
