@@ -96,10 +96,8 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	s.chats = append(s.chats, req)
-	var reply Reply
-	if len(s.replies) > 0 {
-		reply, s.replies = s.replies[0], s.replies[1:]
-	} else {
+	reply, ok := pop(&s.replies)
+	if !ok {
 		reply = s.defaultReply(req)
 	}
 	s.mu.Unlock()

@@ -64,10 +64,7 @@ func (s *Server) embeddings(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	s.embeds = append(s.embeds, req)
-	var reply EmbedReply
-	if len(s.embedReplies) > 0 {
-		reply, s.embedReplies = s.embedReplies[0], s.embedReplies[1:]
-	}
+	reply, _ := pop(&s.embedReplies)
 	s.mu.Unlock()
 
 	switch {

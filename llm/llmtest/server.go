@@ -88,6 +88,16 @@ func (s *Server) ReplyEmbeddings(replies ...EmbedReply) {
 	s.embedReplies = append(s.embedReplies, replies...)
 }
 
+// pop takes the next scripted reply off queue; ok is false when the queue
+// is empty. The caller holds s.mu.
+func pop[T any](queue *[]T) (next T, ok bool) {
+	if len(*queue) == 0 {
+		return next, false
+	}
+	next, *queue = (*queue)[0], (*queue)[1:]
+	return next, true
+}
+
 // ChatRequests returns the chat requests received so far, in arrival order,
 // so tests can check what the client really sent and how often it retried.
 func (s *Server) ChatRequests() []ChatRequest {
