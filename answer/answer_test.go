@@ -3,10 +3,10 @@ package answer
 import (
 	"context"
 	"errors"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval"
@@ -27,7 +27,23 @@ func testIndex(t *testing.T) *retrieval.Index {
 	return ix
 }
 
-var marker = regexp.MustCompile(`\[(\d+)\]`)
+// markerNumbers returns the numbers of the citation markers in text, read
+// as the answerer reads them: [1, 3] gives 1 and 3. A number too large for
+// an int is returned as 0, which names no passage.
+func markerNumbers(text string) []int {
+	var out []int
+	sep := func(r rune) bool { return r == ',' || r == ';' || unicode.IsSpace(r) }
+	for _, m := range markerRE.FindAllString(text, -1) {
+		for _, f := range strings.FieldsFunc(m[1:len(m)-1], sep) {
+			k, err := strconv.Atoi(f)
+			if err != nil {
+				k = 0
+			}
+			out = append(out, k)
+		}
+	}
+	return out
+}
 
 // checkCitations asserts the invariants every answer must keep: each marker
 // names a listed source, each source is cited, and each quote is verbatim
@@ -35,8 +51,7 @@ var marker = regexp.MustCompile(`\[(\d+)\]`)
 func checkCitations(t *testing.T, a Answer) {
 	t.Helper()
 	cited := map[int]bool{}
-	for _, m := range marker.FindAllStringSubmatch(a.Text, -1) {
-		n, _ := strconv.Atoi(m[1])
+	for _, n := range markerNumbers(a.Text) {
 		cited[n] = true
 	}
 	for i, s := range a.Sources {

@@ -2,7 +2,6 @@ package answer
 
 import (
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -58,12 +57,9 @@ func FuzzCheckMarkers(f *testing.F) {
 // passages.
 func checkShownMarkers(t *testing.T, text string, n int) {
 	t.Helper()
-	for _, m := range markerRE.FindAllString(text, -1) {
-		sep := func(r rune) bool { return strings.ContainsRune(",; \t\n\f\r", r) }
-		for _, f := range strings.FieldsFunc(m[1:len(m)-1], sep) {
-			if k, err := strconv.Atoi(f); err != nil || k < 1 || k > n {
-				t.Fatalf("got marker %s in %q, want only numbers 1 to %d", m, text, n)
-			}
+	for _, k := range markerNumbers(text) {
+		if k < 1 || k > n {
+			t.Fatalf("got marker number %d in %q, want only numbers 1 to %d", k, text, n)
 		}
 	}
 }
