@@ -97,8 +97,11 @@ func title(c cleaned) string {
 		t = c.heading
 	}
 	if t == "" {
+		// A newline always ends a sentence, so the first sentence is that
+		// of the first line: no need to split the whole text.
+		line, _, _ := strings.Cut(c.text, "\n")
 		first := c.text
-		if s := SplitSentences(c.text); len(s) > 0 {
+		if s := SplitSentences(line); len(s) > 0 {
 			first = s[0].Text
 		}
 		// A period is punctuation of the sentence, not of the title; a
