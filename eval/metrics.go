@@ -60,7 +60,7 @@ func Run(ctx context.Context, mode string, cases []Case, ask AnswerFunc) (Report
 		}
 		r.Results = append(r.Results, cr)
 	}
-	r.aggregate(cases)
+	r.aggregate()
 	return r, nil
 }
 
@@ -74,8 +74,8 @@ func score(c Case, a answer.Answer) CaseResult {
 	}
 	cr.MissingFacts = missingFacts(c.ExpectFacts, a.Text)
 	cr.FactsFound = !a.Refused && len(cr.MissingFacts) == 0
+	cr.Citations = len(a.Sources)
 	for _, s := range a.Sources {
-		cr.Citations++
 		if s.QuoteIn(a.Passages) {
 			cr.ValidCites++
 		}
@@ -106,14 +106,14 @@ func missingFacts(facts []string, text string) []string {
 	return missing
 }
 
-func (r *Report) aggregate(cases []Case) {
+func (r *Report) aggregate() {
 	var answerable, unanswerable, hit1, hit5, facts, refusedOK, falseRefusals int
 	var rr float64
 	var cites, valid, answerableCites, onTopic int
-	for i, cr := range r.Results {
+	for _, cr := range r.Results {
 		cites += cr.Citations
 		valid += cr.ValidCites
-		if !cases[i].Answerable {
+		if !cr.Answerable {
 			unanswerable++
 			if cr.Refused && cr.Citations == 0 {
 				refusedOK++
