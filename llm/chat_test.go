@@ -2,6 +2,7 @@ package llm
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -27,6 +28,8 @@ func TestChatRequestBody(t *testing.T) {
 			ChatRequest{Temperature: 0.7}, ptr(0.7), "", 0},
 		{"max tokens", testChatModel,
 			ChatRequest{Temperature: 0.2, MaxTokens: 300}, ptr(0.2), "max_tokens", 300},
+		{"another max tokens", testChatModel,
+			ChatRequest{MaxTokens: 1024}, ptr(0.0), "max_tokens", 1024},
 		{"reasoning model gets no temperature and max_completion_tokens", "o3-mini",
 			ChatRequest{Temperature: 0, MaxTokens: 300}, nil, "max_completion_tokens", 300},
 	}
@@ -70,8 +73,8 @@ func TestChatRequestBody(t *testing.T) {
 			for _, field := range []string{"max_tokens", "max_completion_tokens"} {
 				raw, ok := body[field]
 				switch {
-				case field == tt.wantMaxField && string(raw) != "300":
-					t.Errorf("got %s %s, want 300", field, raw)
+				case field == tt.wantMaxField && string(raw) != strconv.Itoa(tt.wantMaxTokens):
+					t.Errorf("got %s %s, want %d", field, raw, tt.wantMaxTokens)
 				case field != tt.wantMaxField && ok:
 					t.Errorf("got %s %s, want it absent", field, raw)
 				}
