@@ -2,6 +2,7 @@ package analysis
 
 import (
 	_ "embed"
+	"slices"
 	"strings"
 	"sync"
 
@@ -52,19 +53,10 @@ func parseGlossary(text string) dictionary {
 }
 
 func appendNew(list []string, s string) []string {
-	if contains(list, s) {
+	if slices.Contains(list, s) {
 		return list
 	}
 	return append(list, s)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Translate returns the French equivalents of an English word, or nil.
