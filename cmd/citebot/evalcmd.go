@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -102,7 +103,7 @@ func checkThresholds(r eval.Report, req thresholds) error {
 	return nil
 }
 
-func writeReport(w writer, r eval.Report) error {
+func writeReport(w io.Writer, r eval.Report) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tRANK\tFACTS\tREFUSED\tCITES\tVALID\tQUESTION")
 	for _, c := range r.Results {

@@ -8,8 +8,6 @@ import (
 	"github.com/citebot/citebot/retrieval"
 )
 
-type writer = io.Writer
-
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
