@@ -86,12 +86,10 @@ func (e *env) reindexer(live *retrieval.Live) func(context.Context) (string, err
 	}
 }
 
+// splitList reads a list separated by commas, spaces or both
+// (DISCORD_CHANNELS="123, 456").
 func splitList(s string) []string {
-	var out []string
-	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
-		out = append(out, f)
-	}
-	return out
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' })
 }
 
 // envInt reads a whole number from the environment, or def.
