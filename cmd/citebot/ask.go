@@ -29,20 +29,21 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if e.jsonOut {
-		a, err := ask(ctx, question, nil, nil)
-		if err != nil {
-			return err
-		}
-		e.logUsage(a)
-		return writeJSON(e.stdout, answerJSON(a))
+	// JSON output is one object at the end, so nothing is streamed.
+	var stream *terminalStream
+	var onDelta func(string)
+	if !e.jsonOut {
+		stream = &terminalStream{w: e.stdout}
+		onDelta = stream.write
 	}
-	stream := &terminalStream{w: e.stdout}
-	a, err := ask(ctx, question, nil, stream.write)
+	a, err := ask(ctx, question, nil, onDelta)
 	if err != nil {
 		return err
 	}
 	e.logUsage(a)
+	if e.jsonOut {
+		return writeJSON(e.stdout, answerJSON(a))
+	}
 	return printAnswer(e.stdout, a, stream)
 }
 
