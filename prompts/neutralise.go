@@ -38,6 +38,17 @@ var (
 	controlRE = regexp.MustCompile(`[\x00-\x08\x0b-\x1f\x7f]`)
 )
 
+// The replacers are built once rather than for every text they rewrite,
+// which prompts do for each passage: a Replacer is immutable and safe for
+// concurrent use.
+var (
+	// lineSeparators turns the Unicode line and paragraph separators into
+	// newlines.
+	lineSeparators = strings.NewReplacer("\u2028", "\n", "\u2029", "\n")
+	// attrQuotes replaces what could end an attribute or a tag.
+	attrQuotes = strings.NewReplacer(`"`, "'", "<", "‹", ">", "›", "＜", "‹", "＞", "›")
+)
+
 // tagGap is what can separate the "<" of a tag from its name unseen.
 const tagGap = `[\s\p{Z}\p{Cf}\p{Mn}]*`
 
@@ -59,7 +70,7 @@ func funcMap() template.FuncMap {
 func data(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")
-	s = strings.NewReplacer("\u2028", "\n", "\u2029", "\n").Replace(s)
+	s = lineSeparators.Replace(s)
 	s = controlRE.ReplaceAllString(s, "")
 	s = tagOpenRE.ReplaceAllString(s, "‹$1")
 	s = bracketNumRE.ReplaceAllString(s, "($1)")
@@ -70,7 +81,7 @@ func data(s string) string {
 // one line, with no quote or angle bracket that could end the attribute or
 // the tag.
 func attr(s string) string {
-	s = strings.NewReplacer(`"`, "'", "<", "‹", ">", "›", "＜", "‹", "＞", "›").Replace(data(s))
+	s = attrQuotes.Replace(data(s))
 	return strings.Join(strings.Fields(s), " ")
 }
 
