@@ -11,7 +11,6 @@ import (
 type Chunk struct {
 	ID         string // DOC_ID#N, N counting from 0 (contract)
 	DocID      string
-	Index      int
 	Text       string // == doc.Text[Start:End]
 	Start, End int    // byte offsets in Document.Text
 }
@@ -129,7 +128,6 @@ func (p packer) chunk(docID string, index, first, last int) Chunk {
 	return Chunk{
 		ID:    docID + "#" + strconv.Itoa(index),
 		DocID: docID,
-		Index: index,
 		Text:  p.text[start:end],
 		Start: start,
 		End:   end,

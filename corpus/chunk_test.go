@@ -96,8 +96,8 @@ func checkChunks(t *testing.T, d Document, o ChunkOptions, chunks []Chunk) {
 	}
 	prevStart, prevEnd := -1, 0
 	for i, c := range chunks {
-		if want := fmt.Sprintf("%s#%d", d.ID, i); c.ID != want || c.Index != i || c.DocID != d.ID {
-			t.Errorf("chunk %d: got ID %q, Index %d, DocID %q, want %q, %d, %q", i, c.ID, c.Index, c.DocID, want, i, d.ID)
+		if want := fmt.Sprintf("%s#%d", d.ID, i); c.ID != want || c.DocID != d.ID {
+			t.Errorf("chunk %d: got ID %q, DocID %q, want %q, %q", i, c.ID, c.DocID, want, d.ID)
 		}
 		if c.Start <= prevStart || c.End <= prevEnd || c.End > len(d.Text) {
 			t.Fatalf("chunk %d: got [%d:%d] after [%d:%d], want both offsets increasing", i, c.Start, c.End, prevStart, prevEnd)

@@ -30,7 +30,6 @@ type Document struct {
 	Lang  string // analysis.Detect on the cleaned text: "fr", "en" or ""
 	Text  string // cleaned text, paragraphs separated by a single "\n"
 	Hash  string // hex sha256 of the raw file bytes, so the persisted index can spot changed files
-	Path  string // file name inside the corpus fs.FS
 }
 
 // Skipped records a file that Load could not use, so that callers can report

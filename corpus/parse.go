@@ -53,7 +53,6 @@ func Parse(name string, raw []byte) (Document, error) {
 		Lang:  analysis.Detect(c.text),
 		Text:  c.text,
 		Hash:  hex.EncodeToString(sum[:]),
-		Path:  name,
 	}, nil
 }
 
