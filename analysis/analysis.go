@@ -100,19 +100,6 @@ func Stem(word, lang string) string {
 	return Fold(french.Stem(word, true))
 }
 
-// TermsIn returns the content terms of s: folded, stopwords and one-letter
-// words removed, stemmed for lang only.
-func TermsIn(s, lang string) []string {
-	toks := Tokens(s)
-	out := make([]string, 0, len(toks))
-	for _, t := range toks {
-		if term, ok := contentTerm(t.Text, lang); ok {
-			out = append(out, term)
-		}
-	}
-	return out
-}
-
 // Terms returns the content terms of s, each word stemmed with both the
 // French and the English stemmer (once when they agree). A question may be
 // asked in either language while the passages are in one, and each stemmer
@@ -137,9 +124,10 @@ func WordTerms(word string) []string {
 // of either language, numbers are kept as folded), so the word is lowered,
 // folded and filtered once and only the stemmer runs twice.
 func appendWordTerms(out []string, word string) []string {
-	lower, folded, ok := contentWord(word)
-	if !ok {
-		return out
+	lower := strings.ToLower(word)
+	folded := Fold(lower)
+	if utf8.RuneCountInString(folded) < 2 || IsStopword(folded) {
+		return out // no topic in any language
 	}
 	if isNumber(folded) {
 		return append(out, folded)
@@ -150,28 +138,6 @@ func appendWordTerms(out []string, word string) []string {
 		out = append(out, en)
 	}
 	return out
-}
-
-func contentTerm(word, lang string) (string, bool) {
-	lower, folded, ok := contentWord(word)
-	if !ok {
-		return "", false
-	}
-	if isNumber(folded) {
-		return folded, true
-	}
-	return Stem(lower, lang), true
-}
-
-// contentWord returns word lowercased and folded, with ok false for what
-// carries no topic in any language: stopwords and one-letter words.
-func contentWord(word string) (lower, folded string, ok bool) {
-	lower = strings.ToLower(word)
-	folded = Fold(lower)
-	if utf8.RuneCountInString(folded) < 2 || IsStopword(folded) {
-		return "", "", false
-	}
-	return lower, folded, true
 }
 
 func isNumber(s string) bool {

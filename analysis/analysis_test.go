@@ -43,15 +43,19 @@ func TestFold(t *testing.T) {
 }
 
 func TestTermsDropStopwordsAndStem(t *testing.T) {
-	got := TermsIn("Les investissements des entreprises", "fr")
-	want := []string{"invest", "entrepris"}
-	if !slices.Equal(got, want) {
-		t.Errorf("got %q, want %q", got, want)
+	// Each word gives its French stem, then its English stem if different.
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"Les investissements des entreprises", []string{"invest", "investiss", "entrepris"}},
+		{"The investments of the companies", []string{"investment", "invest", "compan", "compani"}},
+		{"En 2023, 1,5 milliard", []string{"2023", "1,5", "milliard"}},
 	}
-	got = TermsIn("The investments of the companies", "en")
-	want = []string{"invest", "compani"}
-	if !slices.Equal(got, want) {
-		t.Errorf("got %q, want %q", got, want)
+	for _, tt := range tests {
+		if got := Terms(tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("Terms(%q): got %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }
 
