@@ -16,6 +16,31 @@ const (
 	fromSlash   = "slash"
 )
 
+// admitQuestion checks a question and its asker's rate before any work,
+// the same way wherever the question came from, and tells the asker
+// through refuse why it will not be answered. On true, the caller owns a
+// running slot and must call b.running.Done.
+func (b *Bot) admitQuestion(q, user, l, from string, refuse func(string)) bool {
+	if err := answer.Validate(q); err != nil {
+		if errors.Is(err, answer.ErrEmptyQuestion) {
+			refuse(say(l, "empty"))
+		} else {
+			refuse(err.Error())
+		}
+		return false
+	}
+	if ok, retry := b.limiter.allow(user, time.Now()); !ok {
+		b.metrics.questions.WithLabelValues(from, "rate_limited").Inc()
+		refuse(say(l, "rateLimit", wait(retry)))
+		return false
+	}
+	if !b.track() {
+		refuse(say(l, "restarting"))
+		return false
+	}
+	return true
+}
+
 // answerInto runs the pipeline for q and shows the result in out:
 // progressively while a model streams, then in full with the sources
 // embed and the buttons. key identifies the answer for its buttons;

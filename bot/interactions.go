@@ -2,12 +2,9 @@ package bot
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
-
-	"github.com/citebot/citebot/answer"
 )
 
 // onInteraction routes slash commands, autocomplete and button clicks.
@@ -71,27 +68,10 @@ func (b *Bot) ask(i *discordgo.Interaction, q, l string) {
 	}
 }
 
-// admit checks a question and the asker's rate before any work; refusals
-// are visible to the asker only. On true, the caller owns a running slot.
+// admit is admitQuestion for a slash command: refusals are visible to the
+// asker only. On true, the caller owns a running slot.
 func (b *Bot) admit(i *discordgo.Interaction, q, l string) bool {
-	if strings.TrimSpace(q) == "" {
-		b.respond(i, say(l, "empty"), true)
-		return false
-	}
-	if err := answer.Validate(q); err != nil {
-		b.respond(i, err.Error(), true)
-		return false
-	}
-	if ok, retry := b.limiter.allow(userID(i), time.Now()); !ok {
-		b.metrics.questions.WithLabelValues(fromSlash, "rate_limited").Inc()
-		b.respond(i, say(l, "rateLimit", wait(retry)), true)
-		return false
-	}
-	if !b.track() {
-		b.respond(i, say(l, "restarting"), true)
-		return false
-	}
-	return true
+	return b.admitQuestion(q, userID(i), l, fromSlash, func(text string) { b.respond(i, text, true) })
 }
 
 // deferReply acknowledges an interaction with a deferred response (type 5).

@@ -33,21 +33,7 @@ func (b *Bot) onMessage(m *discordgo.Message) {
 	q := stripMention(m.Content, me.ID)
 	l := lang("", q)
 	reply := func(text string) { b.send(m.ChannelID, m.ID, text) }
-	if q == "" {
-		reply(say(l, "empty"))
-		return
-	}
-	if err := answer.Validate(q); err != nil {
-		reply(err.Error())
-		return
-	}
-	if ok, retry := b.limiter.allow(m.Author.ID, time.Now()); !ok {
-		b.metrics.questions.WithLabelValues(fromMessage, "rate_limited").Inc()
-		reply(say(l, "rateLimit", wait(retry)))
-		return
-	}
-	if !b.track() {
-		reply(say(l, "restarting"))
+	if !b.admitQuestion(q, m.Author.ID, l, fromMessage, reply) {
 		return
 	}
 	defer b.running.Done()

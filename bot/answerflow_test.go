@@ -1,0 +1,50 @@
+package bot
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestAdmitQuestion checks what a question is refused with before any work
+// is done, the same for messages and slash commands.
+func TestAdmitQuestion(t *testing.T) {
+	tests := []struct {
+		name     string
+		q        string
+		asked    int  // questions the same user asked just before
+		closing  bool // the bot is shutting down
+		wantOK   bool
+		wantText string // what the asker is told, as a prefix
+	}{
+		{"question", question, 0, false, true, ""},
+		{"empty", "", 0, false, false, say("fr", "empty")},
+		{"blank", " \n\t", 0, false, false, say("fr", "empty")},
+		{"too long", strings.Repeat("é", 2001), 0, false, false, "the question is 2001 characters long; the limit is 2000"},
+		{"invalid UTF-8", "\xff?", 0, false, false, "the question is not valid UTF-8 text"},
+		{"too quick", question, 1, false, false, say("fr", "rateLimit", "")[:20]},
+		{"shutting down", question, 0, true, false, say("fr", "restarting")},
+	}
+	for _, tt := range tests {
+		for _, from := range []string{fromMessage, fromSlash} {
+			t.Run(tt.name+"/"+from, func(t *testing.T) {
+				b := &Bot{limiter: newRateLimiter(1, 1), metrics: newBotMetrics()}
+				for range tt.asked { // one a minute: the next is refused for a minute
+					b.limiter.allow(asker, time.Now())
+				}
+				b.closing.Store(tt.closing)
+				var told []string
+				ok := b.admitQuestion(tt.q, asker, "fr", from, func(s string) { told = append(told, s) })
+				if ok {
+					b.running.Done()
+				}
+				if ok != tt.wantOK {
+					t.Errorf("got admitted %v, want %v", ok, tt.wantOK)
+				}
+				if tt.wantOK && len(told) != 0 || !tt.wantOK && (len(told) != 1 || !strings.HasPrefix(told[0], tt.wantText)) {
+					t.Errorf("got told %q, want %q", told, tt.wantText)
+				}
+			})
+		}
+	}
+}
