@@ -259,3 +259,38 @@ func TestDirectMessageIsAnsweredInPlace(t *testing.T) {
 		}
 	}
 }
+
+func TestSlashSummary(t *testing.T) {
+	h := start(t, nil)
+	unknown := h.fake.SlashCommand("summary", map[string]any{"document": "no-such-document"}, asker, h.fake.GuildID(), channel, 0)
+	corpus := h.fake.SlashCommand("summary", nil, asker, h.fake.GuildID(), channel, 0)
+	h.dispatch(t, "INTERACTION_CREATE", unknown)
+	h.dispatch(t, "INTERACTION_CREATE", corpus)
+
+	r := h.wait(t, discordtest.MatchRoute("PATCH", "/webhooks/{app}/"+unknown.Token+"/messages/@original"))
+	if b := decode(t, r); b.Content != say("en", "unknownDoc") {
+		t.Errorf("unknown document: got %q, want %q", b.Content, say("en", "unknownDoc"))
+	}
+	r = h.wait(t, func(r discordtest.Request) bool {
+		return discordtest.MatchRoute("PATCH", "/webhooks/{app}/"+corpus.Token+"/messages/@original")(r) && strings.Contains(string(r.Body), "fb:up:"+corpus.ID)
+	})
+	checkNoMentions(t, r)
+	if b := decode(t, r); b.Content == "" || len(b.Embeds) == 0 {
+		t.Errorf("corpus summary: got %q with %d embeds, want the summary and its sources", b.Content, len(b.Embeds))
+	}
+	// The vote finds the summary in the answer cache, not in the message.
+	click := h.fake.ButtonClick("fb:up:"+corpus.ID, nil, asker, h.fake.GuildID(), channel)
+	h.dispatch(t, "INTERACTION_CREATE", click)
+	h.wait(t, discordtest.MatchRoute("POST", "/interactions/"+click.ID+"/{token}/callback"))
+	raw, err := os.ReadFile(h.bot.cfg.FeedbackPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec feedbackRecord
+	if err := json.Unmarshal(raw, &rec); err != nil {
+		t.Fatalf("feedback file %q: %v", raw, err)
+	}
+	if rec.Vote != "up" || rec.Answer == "" || len(rec.Sources) == 0 {
+		t.Errorf("got %+v, want the vote with the cached summary and its sources", rec)
+	}
+}
