@@ -56,12 +56,11 @@ func (b *Bot) answerInto(ctx context.Context, out sink, q string, history []answ
 	}
 	b.metrics.latency.WithLabelValues("retrieve").Observe(a.Timings.Retrieve.Seconds())
 	b.metrics.latency.WithLabelValues("generate").Observe(a.Timings.Generate.Seconds())
-	b.answers.put(key, a)
 	if remember != nil {
 		remember(a)
 	}
 	sent := time.Now()
-	err = out.final(splitMessage(answerText(a), maxContent), answerEmbeds(a), buttons(key, a))
+	err = b.show(out, key, a)
 	b.metrics.latency.WithLabelValues("discord").Observe(time.Since(sent).Seconds())
 	b.metrics.latency.WithLabelValues("total").Observe(time.Since(start).Seconds())
 	outcome := "answered"
@@ -73,6 +72,13 @@ func (b *Bot) answerInto(ctx context.Context, out sink, q string, history []answ
 	}
 	b.metrics.questions.WithLabelValues(from, outcome).Inc()
 	return a, err
+}
+
+// show keeps a under key for the buttons under it, then shows it in full
+// in out: its text in parts, the sources embed and the buttons.
+func (b *Bot) show(out sink, key string, a answer.Answer) error {
+	b.answers.put(key, a)
+	return out.final(splitMessage(answerText(a), maxContent), answerEmbeds(a), buttons(key, a))
 }
 
 // streamInto runs produce, showing what it streams in out at most once

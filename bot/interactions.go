@@ -49,22 +49,21 @@ func (b *Bot) ask(i *discordgo.Interaction, q, l string) {
 		return
 	}
 	defer b.running.Done()
-	if !b.deferReply(i, false) {
+	out, ok := b.deferSink(i, false)
+	if !ok {
 		return
 	}
 	ctx, cancel := context.WithCancel(b.work)
 	defer cancel()
-	out := &interactionSink{sess: b.sess, i: i, start: time.Now(), ttl: b.cfg.InteractionTTL}
-	tell := func(text string) { out.final([]string{text}, nil, nil) }
-	defer b.recoverTell(l, tell)
+	defer b.recoverTell(l, out.tell)
 	release, err := b.queue(ctx, l, func(text string) { out.progress(text) })
 	if err != nil {
-		b.failure(err, l, fromSlash, tell, "interaction", i.ID)
+		b.failure(err, l, fromSlash, out.tell, "interaction", i.ID)
 		return
 	}
 	defer release()
 	if _, err := b.answerInto(ctx, out, q, nil, i.ID, fromSlash, nil); err != nil {
-		b.failure(err, l, fromSlash, tell, "interaction", i.ID)
+		b.failure(err, l, fromSlash, out.tell, "interaction", i.ID)
 	}
 }
 
@@ -74,8 +73,11 @@ func (b *Bot) admit(i *discordgo.Interaction, q, l string) bool {
 	return b.admitQuestion(q, userID(i), l, fromSlash, func(text string) { b.respond(i, text, true) })
 }
 
-// deferReply acknowledges an interaction with a deferred response (type 5).
-func (b *Bot) deferReply(i *discordgo.Interaction, ephemeral bool) bool {
+// deferSink acknowledges an interaction with a deferred response (type 5)
+// and returns the sink that fills it in, its token's lifetime counted from
+// now, so every deferred command starts the same way. It returns false,
+// having logged why, if Discord did not take the acknowledgement.
+func (b *Bot) deferSink(i *discordgo.Interaction, ephemeral bool) (*interactionSink, bool) {
 	resp := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{AllowedMentions: noMentions()}}
 	if ephemeral {
@@ -83,9 +85,9 @@ func (b *Bot) deferReply(i *discordgo.Interaction, ephemeral bool) bool {
 	}
 	if err := b.sess.InteractionRespond(i, resp); err != nil {
 		b.log.Error("cannot acknowledge the interaction", "interaction", i.ID, "err", err)
-		return false
+		return nil, false
 	}
-	return true
+	return &interactionSink{sess: b.sess, i: i, start: time.Now(), ttl: b.cfg.InteractionTTL, ephemeral: ephemeral}, true
 }
 
 // respond answers an interaction at once (type 4).

@@ -70,6 +70,10 @@ type interactionSink struct {
 	ephemeral bool
 }
 
+// tell makes text the whole response: a refusal, an error or a one-line
+// result. Like the rest of a reply, it is not retried if Discord fails.
+func (s *interactionSink) tell(text string) { s.final([]string{text}, nil, nil) }
+
 func (s *interactionSink) expired() bool { return time.Since(s.start) > s.ttl }
 
 func (s *interactionSink) progress(text string) error {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -19,7 +18,8 @@ func (b *Bot) summary(i *discordgo.Interaction, docID, summaryLang, l string) {
 		return
 	}
 	defer b.running.Done()
-	if !b.deferReply(i, false) {
+	out, ok := b.deferSink(i, false)
+	if !ok {
 		return
 	}
 	ctx, cancel := context.WithCancel(b.work)
@@ -27,22 +27,19 @@ func (b *Bot) summary(i *discordgo.Interaction, docID, summaryLang, l string) {
 	if summaryLang == "" {
 		summaryLang = l
 	}
-	out := &interactionSink{sess: b.sess, i: i, start: time.Now(), ttl: b.cfg.InteractionTTL}
 	a, err := b.streamInto(out, func(onDelta func(string)) (answer.Answer, error) {
 		if docID == "" {
 			return b.deps.Summary.Corpus(ctx, summaryLang, onDelta)
 		}
 		return b.deps.Summary.Document(ctx, docID, summaryLang, onDelta)
 	})
-	tell := func(text string) { out.final([]string{text}, nil, nil) }
 	switch {
 	case errors.Is(err, answer.ErrUnknownDocument):
-		tell(say(l, "unknownDoc"))
+		out.tell(say(l, "unknownDoc"))
 	case err != nil:
-		b.failure(err, l, fromSlash, tell, "interaction", i.ID)
+		b.failure(err, l, fromSlash, out.tell, "interaction", i.ID)
 	default:
-		b.answers.put(i.ID, a)
-		out.final(splitMessage(answerText(a), maxContent), answerEmbeds(a), buttons(i.ID, a))
+		b.show(out, i.ID, a)
 	}
 }
 
@@ -52,16 +49,16 @@ func (b *Bot) search(i *discordgo.Interaction, q, l string) {
 		return
 	}
 	defer b.running.Done()
-	if !b.deferReply(i, true) {
+	out, ok := b.deferSink(i, true)
+	if !ok {
 		return
 	}
-	out := &interactionSink{sess: b.sess, i: i, start: time.Now(), ttl: b.cfg.InteractionTTL, ephemeral: true}
 	results, err := b.deps.Library.Search(b.work, q, 5)
 	switch {
 	case err != nil:
-		b.failure(err, l, fromSlash, func(t string) { out.final([]string{t}, nil, nil) }, "interaction", i.ID)
+		b.failure(err, l, fromSlash, out.tell, "interaction", i.ID)
 	case len(results) == 0:
-		out.final([]string{say(l, "noResult")}, nil, nil)
+		out.tell(say(l, "noResult"))
 	default:
 		out.final([]string{""}, []*discordgo.MessageEmbed{passagesEmbed(truncate(q, 200), l, results)}, nil)
 	}
@@ -78,17 +75,17 @@ func (b *Bot) reindex(i *discordgo.Interaction, l string) {
 		return
 	}
 	defer b.running.Done()
-	if !b.deferReply(i, true) {
+	out, ok := b.deferSink(i, true)
+	if !ok {
 		return
 	}
-	out := &interactionSink{sess: b.sess, i: i, start: time.Now(), ttl: b.cfg.InteractionTTL, ephemeral: true}
 	summary, err := b.deps.Reindex(b.work)
 	if err != nil {
-		b.failure(err, l, fromSlash, func(t string) { out.final([]string{t}, nil, nil) }, "interaction", i.ID)
+		b.failure(err, l, fromSlash, out.tell, "interaction", i.ID)
 		return
 	}
 	b.log.Info("re-indexed from Discord", "user", userID(i), "result", summary)
-	out.final([]string{say(l, "reindexed", summary)}, nil, nil)
+	out.tell(say(l, "reindexed", summary))
 }
 
 // autocomplete offers the documents whose title or ID contains what the
