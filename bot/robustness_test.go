@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -177,12 +176,35 @@ func TestDiscordRateLimitIsRetried(t *testing.T) {
 	}
 }
 
-func TestNewNeedsAToken(t *testing.T) {
-	_, err := New(Config{}, Deps{})
-	if err == nil || !strings.Contains(err.Error(), "DISCORD_TOKEN") {
-		t.Errorf("got %v, want an error naming DISCORD_TOKEN", err)
+func TestNewRefusesAnIncompleteSetup(t *testing.T) {
+	ix := defaultIndex(t)
+	full := Deps{Answer: extractive{&answer.Extractive{Index: ix}}, Library: ix, Summary: &answer.Summarizer{Index: ix}}
+	tests := []struct {
+		name string
+		cfg  Config
+		edit func(*Deps)
+		want string // in the error
+	}{
+		{"no token", Config{}, nil, "DISCORD_TOKEN"},
+		{"no token, no parts", Config{}, func(d *Deps) { *d = Deps{} }, "DISCORD_TOKEN"},
+		{"no answerer", Config{Token: token}, func(d *Deps) { d.Answer = nil }, "needs an answerer, a library and a summarizer"},
+		{"no library", Config{Token: token}, func(d *Deps) { d.Library = nil }, "needs an answerer, a library and a summarizer"},
+		{"no summarizer", Config{Token: token}, func(d *Deps) { d.Summary = nil }, "needs an answerer, a library and a summarizer"},
+		{"complete", Config{Token: token}, nil, ""},
 	}
-	if errors.Is(err, context.Canceled) {
-		t.Error("unexpected cancellation")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			deps := full
+			if tt.edit != nil {
+				tt.edit(&deps)
+			}
+			b, err := New(tt.cfg, deps)
+			switch {
+			case tt.want == "" && (err != nil || b == nil):
+				t.Errorf("got %v, %v, want a bot", b, err)
+			case tt.want != "" && (err == nil || b != nil || !strings.Contains(err.Error(), tt.want)):
+				t.Errorf("got %v, %v, want no bot and an error containing %q", b, err, tt.want)
+			}
+		})
 	}
 }
