@@ -434,15 +434,22 @@ func fitFields(fs []flexField, room, maxN int, more func(n int) *discordgo.Messa
 // and the next reopens it with the same info string. Parts are trimmed of
 // surrounding blank lines and never empty; blank text gives no parts.
 func splitMessage(text string, limit int) []string {
+	parts, _ := splitMessageCuts(text, limit)
+	return parts
+}
+
+// splitMessageCuts is splitMessage also returning, for each part, the rune
+// position in text where it was cut, so tests can check the cuts against
+// citation markers on the very loop the bot runs.
+func splitMessageCuts(text string, limit int) (parts []string, cuts []int) {
 	s := newSplitter(text, max(limit, 1))
-	var parts []string
 	p := 0
 	for pos, first := s.skipBlank(0); first < s.end; pos, first = s.skipBlank(p) {
 		var part string
 		part, p = s.next(pos, first)
-		parts = append(parts, part)
+		parts, cuts = append(parts, part), append(cuts, p)
 	}
-	return parts
+	return parts, cuts
 }
 
 // closeFence ends a part cut inside a code block.

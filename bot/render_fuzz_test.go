@@ -32,9 +32,9 @@ func FuzzSplitMessage(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, text string, limit int) {
 		limit = 10 + int(uint(limit)%1991)
-		parts, cuts := splitWithCuts(text, limit)
+		parts, cuts := splitMessageCuts(text, limit)
 		if got := splitMessage(text, limit); !slices.Equal(got, parts) {
-			t.Fatalf("got %q from splitMessage, want %q as its loop makes them: update splitWithCuts", got, parts)
+			t.Fatalf("got %q from splitMessage, want %q from splitMessageCuts", got, parts)
 		}
 		// splitMessage reads text as runes, each invalid byte a U+FFFD;
 		// compare with that, not with bytes that join up across a space.
@@ -70,21 +70,6 @@ func checkPartsUnfenced(t *testing.T, text string, parts []string, limit int) {
 		}
 	}
 	keepsNonSpace(t, text, parts)
-}
-
-// splitWithCuts is splitMessage's loop, also returning where each part
-// ends in the text, so that cuts can be checked against markers.
-func splitWithCuts(text string, limit int) ([]string, []int) {
-	s := newSplitter(text, max(limit, 1))
-	var parts []string
-	var cuts []int
-	p := 0
-	for pos, first := s.skipBlank(0); first < s.end; pos, first = s.skipBlank(p) {
-		var part string
-		part, p = s.next(pos, first)
-		parts, cuts = append(parts, part), append(cuts, p)
-	}
-	return parts, cuts
 }
 
 // checkMarkerCuts asserts that no cut falls inside a citation marker,
