@@ -43,12 +43,12 @@ func (s *Server) channel(id string) *discordgo.Channel {
 }
 
 func (s *Server) getChannel(r Request) (int, any, http.Header) {
-	return 200, s.channel(segment(r, "/channels/{id}", "id")), nil
+	return 200, s.channel(r.Segment("/channels/{id}", "id")), nil
 }
 
 func (s *Server) getHistory(r Request) (int, any, http.Header) {
 	s.mu.Lock()
-	msgs := append([]*discordgo.Message{}, s.rest.history[segment(r, "/channels/{id}/messages", "id")]...)
+	msgs := append([]*discordgo.Message{}, s.rest.history[r.Segment("/channels/{id}/messages", "id")]...)
 	s.mu.Unlock()
 	if limit, err := strconv.Atoi(r.Query.Get("limit")); err == nil && limit > 0 && limit < len(msgs) {
 		msgs = msgs[:limit]
@@ -89,7 +89,7 @@ func (s *Server) storeMessage(m *discordgo.Message) {
 }
 
 func (s *Server) createMessage(r Request) (int, any, http.Header) {
-	m, err := s.newMessage(r, segment(r, "/channels/{id}/messages", "id"))
+	m, err := s.newMessage(r, r.Segment("/channels/{id}/messages", "id"))
 	if err != nil {
 		return badRequest(err)
 	}
@@ -99,12 +99,12 @@ func (s *Server) createMessage(r Request) (int, any, http.Header) {
 // editMessage applies the fields present in the payload to the stored
 // message (or a new one with the given ID), as PATCH does on Discord.
 func (s *Server) editMessage(r Request) (int, any, http.Header) {
-	channelID := segment(r, "/channels/{id}/messages/{mid}", "id")
-	id := segment(r, "/channels/{id}/messages/{mid}", "mid")
+	channelID := r.Segment("/channels/{id}/messages/{mid}", "id")
+	id := r.Segment("/channels/{id}/messages/{mid}", "mid")
 	if channelID == "" {
-		token := segment(r, "/webhooks/{app}/{token}/messages/{mid}", "token")
+		token := r.Segment("/webhooks/{app}/{token}/messages/{mid}", "token")
 		channelID = s.tokenChannel(token)
-		if id = segment(r, "/webhooks/{app}/{token}/messages/{mid}", "mid"); id == "@original" {
+		if id = r.Segment("/webhooks/{app}/{token}/messages/{mid}", "mid"); id == "@original" {
 			id = s.originalID(token)
 		}
 	}
@@ -148,11 +148,11 @@ func (s *Server) startThread(r Request) (int, any, http.Header) {
 			return badRequest(err)
 		}
 	}
-	parentID := segment(r, "/channels/{id}/threads", "id")
+	parentID := r.Segment("/channels/{id}/threads", "id")
 	id := s.NewID()
 	if parentID == "" {
-		parentID = segment(r, "/channels/{id}/messages/{mid}/threads", "id")
-		id = segment(r, "/channels/{id}/messages/{mid}/threads", "mid")
+		parentID = r.Segment("/channels/{id}/messages/{mid}/threads", "id")
+		id = r.Segment("/channels/{id}/messages/{mid}/threads", "mid")
 	}
 	typ := start.Type
 	if typ == 0 {

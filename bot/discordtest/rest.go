@@ -59,6 +59,29 @@ func (r Request) JSON(v any) error {
 	return nil
 }
 
+// Route is the request's path without discordgo's /api/vN prefix, such as
+// "/channels/123/messages", for tests that look at the path itself.
+func (r Request) Route() string {
+	return "/" + strings.Join(splitRoute(r.Path), "/")
+}
+
+// Segment returns the path segment standing for the wildcard {name} in
+// pattern (Respond's syntax, version-agnostic), or "" if the request does
+// not match pattern: Segment("/interactions/{id}/{token}/callback",
+// "token") is the interaction's token.
+func (r Request) Segment(pattern, name string) string {
+	segs, pat := splitRoute(r.Path), splitRoute(pattern)
+	if !matchSegments(pat, segs) {
+		return ""
+	}
+	for i, p := range pat {
+		if p == "{"+name+"}" {
+			return segs[i]
+		}
+	}
+	return ""
+}
+
 // Handler answers a REST request for Respond. A zero status means "not
 // mine": the request falls through to later overrides and the defaults,
 // which is how Once scripts a single failure. A []byte body is written as

@@ -162,3 +162,28 @@ func TestMatchRoute(t *testing.T) {
 		})
 	}
 }
+
+func TestRequestRouteAndSegment(t *testing.T) {
+	tests := []struct {
+		path, pattern, name string
+		wantRoute, wantSeg  string
+	}{
+		{"/api/v9/interactions/11/tok/callback", "/interactions/{id}/{token}/callback", "token", "/interactions/11/tok/callback", "tok"},
+		{"/api/v10/webhooks/1/tok/messages/@original", "/webhooks/{app}/{token}/messages/@original", "token", "/webhooks/1/tok/messages/@original", "tok"},
+		{"/api/v9/channels/5/messages", "/api/v10/channels/{id}/messages", "id", "/channels/5/messages", "5"},
+		{"/api/v9/channels/5/messages", "/channels/{id}/typing", "id", "/channels/5/messages", ""},
+		{"/api/v9/channels/5/messages", "/channels/{id}/messages", "mid", "/channels/5/messages", ""},
+		{"/gateway/bot", "/gateway/{kind}", "kind", "/gateway/bot", "bot"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path+" "+tt.pattern, func(t *testing.T) {
+			r := Request{Method: "POST", Path: tt.path}
+			if got := r.Route(); got != tt.wantRoute {
+				t.Errorf("Route: got %q, want %q", got, tt.wantRoute)
+			}
+			if got := r.Segment(tt.pattern, tt.name); got != tt.wantSeg {
+				t.Errorf("Segment(%q, %q): got %q, want %q", tt.pattern, tt.name, got, tt.wantSeg)
+			}
+		})
+	}
+}

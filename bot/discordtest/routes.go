@@ -61,20 +61,6 @@ func (s *Server) getGateway(Request) (int, any, http.Header) {
 	}, nil
 }
 
-// segment returns the path segment matching the named wildcard of pattern.
-func segment(r Request, pattern, name string) string {
-	segs, pat := splitRoute(r.Path), splitRoute(pattern)
-	if !matchSegments(pat, segs) {
-		return ""
-	}
-	for i, p := range pat {
-		if p == "{"+name+"}" {
-			return segs[i]
-		}
-	}
-	return ""
-}
-
 // Once wraps h so that it answers only the first request it sees and lets
 // the rest fall through, the usual way to script one transient failure.
 func Once(h Handler) Handler {
@@ -115,7 +101,7 @@ func (s *Server) overwriteCommands(r Request) (int, any, http.Header) {
 	if err := r.JSON(&cmds); err != nil {
 		return badRequest(err)
 	}
-	guild := segment(r, "/applications/{app}/guilds/{guild}/commands", "guild")
+	guild := r.Segment("/applications/{app}/guilds/{guild}/commands", "guild")
 	for _, c := range cmds {
 		c["id"] = s.NewID()
 		c["application_id"] = appID
@@ -129,7 +115,7 @@ func (s *Server) overwriteCommands(r Request) (int, any, http.Header) {
 
 // followup answers like Discord: the message when ?wait=true, else 204.
 func (s *Server) followup(r Request) (int, any, http.Header) {
-	m, err := s.newMessage(r, s.tokenChannel(segment(r, "/webhooks/{app}/{token}", "token")))
+	m, err := s.newMessage(r, s.tokenChannel(r.Segment("/webhooks/{app}/{token}", "token")))
 	if err != nil {
 		return badRequest(err)
 	}
@@ -177,12 +163,12 @@ func (s *Server) lookupMessage(id string) (*discordgo.Message, bool) {
 }
 
 func (s *Server) getMessage(r Request) (int, any, http.Header) {
-	id := segment(r, "/channels/{id}/messages/{mid}", "mid")
+	id := r.Segment("/channels/{id}/messages/{mid}", "mid")
 	if id == "" {
-		id = segment(r, "/webhooks/{app}/{token}/messages/{mid}", "mid")
+		id = r.Segment("/webhooks/{app}/{token}/messages/{mid}", "mid")
 	}
 	if id == "@original" {
-		id = s.originalID(segment(r, "/webhooks/{app}/{token}/messages/{mid}", "token"))
+		id = s.originalID(r.Segment("/webhooks/{app}/{token}/messages/{mid}", "token"))
 	}
 	if m, ok := s.lookupMessage(id); ok {
 		return 200, m, nil
