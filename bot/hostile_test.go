@@ -84,7 +84,7 @@ func TestInjectedArticleIsInertAndObeyingModelCannotPing(t *testing.T) {
 	m := h.fake.MessageCreate(channel, h.fake.GuildID(), asker, h.fake.BotUser().Mention()+" "+question, true)
 	h.dispatch(t, "MESSAGE_CREATE", m)
 	final := h.wait(t, func(r discordtest.Request) bool {
-		return strings.HasPrefix(routeOf(r), "/channels/"+m.ID+"/messages") && strings.Contains(string(r.Body), `"components":[{`)
+		return strings.HasPrefix(r.Route(), "/channels/"+m.ID+"/messages") && strings.Contains(string(r.Body), `"components":[{`)
 	})
 	h.shutdown(t)
 
@@ -117,10 +117,10 @@ func TestInjectedArticleIsInertAndObeyingModelCannotPing(t *testing.T) {
 
 	// What the bot posts cannot ping, and the invented [9] is gone.
 	for _, r := range h.fake.Requests() {
-		if !strings.HasPrefix(routeOf(r), "/channels/") || len(r.Body) == 0 || r.Method == "GET" {
+		if !strings.HasPrefix(r.Route(), "/channels/") || len(r.Body) == 0 || r.Method == "GET" {
 			continue
 		}
-		if strings.Contains(routeOf(r), "/threads") || strings.Contains(routeOf(r), "/typing") {
+		if strings.Contains(r.Route(), "/threads") || strings.Contains(r.Route(), "/typing") {
 			continue
 		}
 		checkNoMentions(t, r)
@@ -131,15 +131,6 @@ func TestInjectedArticleIsInertAndObeyingModelCannotPing(t *testing.T) {
 	if b := decode(t, final); !strings.Contains(b.Content, "[1]") {
 		t.Errorf("got %q, want the valid [1] kept", b.Content)
 	}
-}
-
-// routeOf is a request's path without discordgo's /api/vN prefix.
-func routeOf(r discordtest.Request) string {
-	p := strings.TrimPrefix(r.Path, "/api/")
-	if i := strings.Index(p, "/"); i >= 0 && strings.HasPrefix(p, "v") {
-		return p[i:]
-	}
-	return r.Path
 }
 
 // TestHostileQuestions sends questions built to break the prompt, the
@@ -173,12 +164,12 @@ func TestHostileQuestions(t *testing.T) {
 			if c.slash {
 				// Answered (or declined) in a thread, with its buttons.
 				h.wait(t, func(r discordtest.Request) bool {
-					return r.Method == "POST" && routeOf(r) == "/channels/"+m.ID+"/messages" && strings.Contains(string(r.Body), `"components":[{`)
+					return r.Method == "POST" && r.Route() == "/channels/"+m.ID+"/messages" && strings.Contains(string(r.Body), `"components":[{`)
 				})
 				return
 			}
 			r := h.wait(t, func(r discordtest.Request) bool {
-				return r.Method == "POST" && routeOf(r) == "/channels/"+channel+"/messages" && strings.Contains(string(r.Body), m.ID)
+				return r.Method == "POST" && r.Route() == "/channels/"+channel+"/messages" && strings.Contains(string(r.Body), m.ID)
 			})
 			b := decode(t, r)
 			if !strings.Contains(b.Content, "limit is 2000") || strings.Contains(b.Content, "Quel partenariat") {
@@ -206,7 +197,7 @@ func TestHostileQuestions(t *testing.T) {
 func checkEverySent(t *testing.T, reqs []discordtest.Request) {
 	t.Helper()
 	for _, r := range reqs {
-		route := routeOf(r)
+		route := r.Route()
 		sent := (r.Method == "POST" || r.Method == "PATCH") && (strings.HasPrefix(route, "/webhooks/") || strings.HasPrefix(route, "/interactions/") ||
 			(strings.HasPrefix(route, "/channels/") && strings.Contains(route, "/messages") && !strings.HasSuffix(route, "/threads")))
 		if !sent {
