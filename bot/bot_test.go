@@ -32,7 +32,6 @@ type harness struct {
 	stop context.CancelFunc
 	done chan error
 	once sync.Once
-	ix   *retrieval.Index
 }
 
 type syncBuffer struct {
@@ -93,7 +92,7 @@ func start(t *testing.T, edit func(*Config, *Deps)) *harness {
 		t.Fatal(err)
 	}
 	ctx, stop := context.WithCancel(context.Background())
-	h := &harness{fake: fake, bot: b, logs: logs, stop: stop, done: make(chan error, 1), ix: ix}
+	h := &harness{fake: fake, bot: b, logs: logs, stop: stop, done: make(chan error, 1)}
 	go func() { h.done <- b.Run(ctx) }()
 	h.wait(t, discordtest.MatchRoute("PUT", "/applications/{app}/commands"), discordtest.MatchRoute("PUT", "/applications/{app}/guilds/{guild}/commands"))
 	if err := fake.WaitReady(ctxFor(t)); err != nil {
