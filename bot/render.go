@@ -147,26 +147,6 @@ func firstNonBlank(ss ...string) string {
 	return ""
 }
 
-// embedLength counts an embed's characters as Discord does against its
-// 6000-character limit: title, description, field names and values,
-// footer text and author name.
-func embedLength(e *discordgo.MessageEmbed) int {
-	if e == nil {
-		return 0
-	}
-	n := discordLen(e.Title) + discordLen(e.Description)
-	for _, f := range e.Fields {
-		n += fieldLen(f)
-	}
-	if e.Footer != nil {
-		n += discordLen(e.Footer.Text)
-	}
-	if e.Author != nil {
-		n += discordLen(e.Author.Name)
-	}
-	return n
-}
-
 func fieldLen(f *discordgo.MessageEmbedField) int {
 	if f == nil {
 		return 0

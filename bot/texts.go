@@ -45,7 +45,6 @@ var texts = map[string][2]string{
 	"queued":     {"Your question is number %d in line.", "Votre question est en position %d dans la file."},
 	"failed":     {"Sorry, something went wrong while answering. Please try again later.", "Désolé, une erreur est survenue pendant la réponse. Réessayez plus tard."},
 	"restarting": {"citebot is restarting; please ask again in a moment.", "citebot redémarre ; reposez votre question dans un instant."},
-	"thinking":   {"Searching the articles…", "Je cherche dans les articles…"},
 	"noPerm":     {"Only members with the Manage Server permission can re-index.", "Seuls les membres ayant la permission Gérer le serveur peuvent réindexer."},
 	"reindexed":  {"Re-indexed: %s", "Réindexé : %s"},
 	"thanks":     {"Thanks for the feedback!", "Merci pour votre retour !"},
