@@ -84,13 +84,6 @@ func (s *Server) Resumes() int {
 	return s.gw.resumes
 }
 
-// Heartbeats counts op-1 heartbeats received (each was acknowledged).
-func (s *Server) Heartbeats() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.gw.heartbeats
-}
-
 // WaitHeartbeats blocks until at least n heartbeats have arrived; discordgo
 // sends one as soon as a connection is up, then one per interval.
 func (s *Server) WaitHeartbeats(ctx context.Context, n int) error {
