@@ -14,6 +14,8 @@ type lruMap[V any] struct {
 	items map[string]*list.Element
 }
 
+// lruEntry is what the order list holds: the key too, so that evicting
+// the oldest element can delete it from the map.
 type lruEntry[V any] struct {
 	key string
 	val V
