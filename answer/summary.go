@@ -62,10 +62,13 @@ func (s *Summarizer) passages(docID string) ([]retrieval.Result, error) {
 			info = d
 		}
 	}
-	if info.ID == "" {
+	// A document listed but without chunks was removed by a re-index
+	// between the two reads of a live index: unknown by now.
+	passages := s.chunks(info)
+	if len(passages) == 0 {
 		return nil, fmt.Errorf("%w %q (see citebot sources)", ErrUnknownDocument, docID)
 	}
-	return s.forModel(s.chunks(info)), nil
+	return s.forModel(passages), nil
 }
 
 // docPassages is one document with all its chunks as passages.
@@ -78,9 +81,12 @@ type docPassages struct {
 // the documents, for summaries of the whole corpus.
 func (s *Summarizer) library() []docPassages {
 	docs := s.Index.Documents()
-	out := make([]docPassages, len(docs))
-	for i, d := range docs {
-		out[i] = docPassages{info: d, passages: s.chunks(d)}
+	out := make([]docPassages, 0, len(docs))
+	for _, d := range docs {
+		// Skip a document a concurrent re-index removed (see passages).
+		if ps := s.chunks(d); len(ps) > 0 {
+			out = append(out, docPassages{info: d, passages: ps})
+		}
 	}
 	return out
 }

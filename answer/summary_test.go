@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/citebot/citebot/llm/llmtest"
+	"github.com/citebot/citebot/retrieval"
 )
 
 const doc003 = "003_691bfcd5bcfc0655"
@@ -110,5 +111,36 @@ func TestSummaryFallsBackWhenTheModelFails(t *testing.T) {
 	}
 	if a.Mode != ModeExtractive || !strings.Contains(a.Notice, "unavailable") || len(a.Sources) == 0 {
 		t.Errorf("got mode %s, notice %q, want extracted sentences and a notice", a.Mode, a.Notice)
+	}
+}
+
+// vanishing lists one more document than it has chunks for: what a live
+// index shows when a re-index removes a document between two reads.
+type vanishing struct{ Library }
+
+func (v vanishing) Documents() []retrieval.DocInfo {
+	return append(v.Library.Documents(), retrieval.DocInfo{ID: "gone", Title: "Gone", Chunks: 3})
+}
+
+func TestSummaryOfADocumentRemovedMidway(t *testing.T) {
+	fake := llmtest.New(t)
+	fake.Reply(llmtest.Reply{Content: "Résumé [1]."})
+	ix := vanishing{testIndex(t)}
+	for _, s := range []*Summarizer{{Index: ix}, {Index: ix, LLM: newClient(t, fake, time.Second, &llmtest.Sleeps{})}} {
+		if _, err := s.Document(context.Background(), "gone", "fr", nil); !errors.Is(err, ErrUnknownDocument) {
+			t.Errorf("model %v: got %v, want ErrUnknownDocument", s.LLM != nil, err)
+		}
+	}
+	a, err := (&Summarizer{Index: ix}).Corpus(context.Background(), "fr", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range a.Sources {
+		if src.DocID == "gone" {
+			t.Errorf("got a source from the removed document: %+v", src)
+		}
+	}
+	if len(a.Sources) == 0 {
+		t.Error("got no sources, want the remaining documents summarised")
 	}
 }
