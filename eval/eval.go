@@ -20,6 +20,9 @@ type Case struct {
 	Answerable  bool     `json:"answerable"`
 	ExpectDocs  []string `json:"expect_docs"`
 	ExpectFacts []string `json:"expect_facts"`
+	// Category optionally groups questions (paraphrase, near-miss, …);
+	// the JSON report then gives the metrics per category.
+	Category string `json:"category,omitempty"`
 }
 
 // maxLine bounds one JSON line; a larger one is surely not a question.
