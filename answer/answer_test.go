@@ -3,10 +3,9 @@ package answer
 import (
 	"context"
 	"errors"
-	"strconv"
+	"github.com/citebot/citebot/cite"
 	"strings"
 	"testing"
-	"unicode"
 
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval"
@@ -32,15 +31,8 @@ func testIndex(t *testing.T) *retrieval.Index {
 // an int is returned as 0, which names no passage.
 func markerNumbers(text string) []int {
 	var out []int
-	sep := func(r rune) bool { return r == ',' || r == ';' || unicode.IsSpace(r) }
-	for _, m := range markerRE.FindAllString(text, -1) {
-		for _, f := range strings.FieldsFunc(m[1:len(m)-1], sep) {
-			k, err := strconv.Atoi(f)
-			if err != nil {
-				k = 0
-			}
-			out = append(out, k)
-		}
+	for _, m := range cite.Find(text) {
+		out = append(out, m.Nums...)
 	}
 	return out
 }

@@ -1,18 +1,12 @@
 package answer
 
 import (
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
-	"unicode"
+	"unicode/utf8"
 
-	"github.com/citebot/citebot/prompts"
+	"github.com/citebot/citebot/cite"
 )
-
-// markerRE matches a citation marker: [2], [1, 3], [1;3]. Adjacent markers
-// ([1][3]) are separate matches.
-var markerRE = regexp.MustCompile(prompts.CitationPattern)
 
 // checked is a generated text after its citation markers were checked
 // against the n passages the model was given.
@@ -22,18 +16,20 @@ type checked struct {
 	removed int    // marker numbers that pointed to no passage
 }
 
-// checkMarkers keeps the numbers of each marker that name one of the n
-// passages and removes the others; a marker left empty disappears with the
-// space before it. Removing a marker can join the text around it into a
-// new one ("[[9]5]" leaves "[5]"), so the text is checked again until no
-// marker is removed: the result never shows an invalid marker, and checking
-// it again changes nothing.
+// checkMarkers keeps the numbers of each marker (cite.Find) that name one
+// of the n passages and removes the others; a marker left empty disappears
+// with the blanks before it. Removing a marker can join the text around it
+// into a new one ("[[9]5]" leaves "[5]"), so the text is checked again
+// until no marker is removed: the result never shows an invalid marker,
+// and checking it again changes nothing. Each pass is linear; only nested
+// invalid markers need more than one.
 func checkMarkers(text string, n int) checked {
 	c := checkOnce(text, n)
 	for last := c.removed; last > 0; {
 		next := checkOnce(c.text, n)
 		last = next.removed
 		next.removed += c.removed
+		next.cited = mergeCited(c.cited, next.cited)
 		c = next
 	}
 	return c
@@ -42,80 +38,92 @@ func checkMarkers(text string, n int) checked {
 // checkOnce is one pass of checkMarkers over the markers of text.
 func checkOnce(text string, n int) checked {
 	var c checked
-	seen := map[int]bool{}
 	var b strings.Builder
+	b.Grow(len(text))
 	last := 0
-	for _, loc := range markerRE.FindAllStringIndex(text, -1) {
-		before := text[last:loc[0]]
-		var keep []string
-		for _, f := range strings.FieldsFunc(text[loc[0]+1:loc[1]-1], func(r rune) bool { return r == ',' || r == ';' || unicode.IsSpace(r) }) {
-			k, err := strconv.Atoi(f)
-			if err != nil || k < 1 || k > n {
+	for _, m := range cite.Find(text) {
+		before := text[last:m.Start]
+		var keep []int
+		for _, k := range m.Nums {
+			if k < 1 || k > n {
 				c.removed++
 				continue
 			}
-			keep = append(keep, f)
-			if !seen[k] {
-				seen[k] = true
-				c.cited = append(c.cited, k)
-			}
+			keep = append(keep, k)
+			c.cited = append(c.cited, k)
 		}
 		if len(keep) == 0 {
-			before = strings.TrimRight(before, " ")
+			before = strings.TrimRight(before, " \t")
 		}
 		b.WriteString(before)
 		if len(keep) > 0 {
-			b.WriteString("[" + strings.Join(keep, ", ") + "]")
+			b.WriteString(cite.Format(keep))
 		}
-		last = loc[1]
+		last = m.End
 	}
 	b.WriteString(text[last:])
 	c.text = b.String()
-	slices.Sort(c.cited)
+	c.cited = mergeCited(nil, c.cited)
 	return c
 }
 
+// mergeCited is the numbers of a and b, ascending, each once.
+func mergeCited(a, b []int) []int {
+	out := append(slices.Clone(a), b...)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 // streamFilter passes a streamed answer through to the user while checking
-// its markers on the fly, so that an invalid citation is never shown: text
-// from an unclosed "[" is held while it could still become a marker (see
-// openMarker), and an answer that may still turn out to be the NotFound
-// reply (mayBeNotFound) is held entirely. What it shows is always a prefix of what
-// checkMarkers makes of the whole answer.
+// its markers on the fly, so that an invalid citation is never shown. It
+// works in linear time: text is checked once, in segments that end where a
+// run of marker characters begins (see cite.Open), because what precedes
+// such a run can no longer change whatever arrives next; the run itself is
+// held until a character that cannot be in a marker closes it. An answer
+// that may still turn out to be the NotFound reply (mayBeNotFound) is held
+// entirely. What it shows is always a prefix of what checkMarkers makes of
+// the whole answer.
 type streamFilter struct {
-	n       int // passages
-	raw     strings.Builder
-	emitted int // bytes of the checked text already passed on
-	out     func(string)
+	n   int // passages
+	raw strings.Builder
+	// settled is how much of raw has been checked and passed on; runStart
+	// is where the trailing run of marker characters begins.
+	settled, runStart int
+	// answering is set once the reply can no longer be the NotFound one.
+	answering bool
+	out       func(string)
 }
 
 func (f *streamFilter) write(delta string) {
+	start := f.raw.Len()
 	f.raw.WriteString(delta)
+	if i := lastNonMarker(delta); i >= 0 {
+		f.runStart = start + i
+	}
 	raw := f.raw.String()
-	if mayBeNotFound(raw) {
-		return
+	if !f.answering {
+		if mayBeNotFound(raw) {
+			return
+		}
+		f.answering = true
 	}
-	text := checkMarkers(raw, f.n).text
-	// Trailing spaces wait too: they vanish if an invalid marker follows.
-	f.emit(strings.TrimRight(text[:openMarker(text)], " "))
+	// The run may begin with blanks that an invalid marker after them
+	// would take away; text before the run is final.
+	f.emitChecked(raw[f.settled:f.runStart])
+	f.settled = f.runStart
 }
 
-// openMarker returns where the part of text that later text could still
-// change begins: the first "[" in the run of marker characters that ends
-// text, else len(text). Until a character that cannot be in a marker
-// arrives, that run could close into a marker ("[1" then "2]"), or lose
-// one and join the rest into another ("[5[9" then "]]"), so it is held
-// back however long it is, lest a prefix of an invalid marker be shown.
-func openMarker(text string) int {
-	run := len(strings.TrimRightFunc(text, isMarkerRune))
-	if i := strings.IndexByte(text[run:], '['); i >= 0 {
-		return run + i
+// lastNonMarker returns the byte position just after the last rune of s
+// that cannot be part of a marker, or -1 when every rune can.
+func lastNonMarker(s string) int {
+	for i := len(s); i > 0; {
+		r, size := utf8.DecodeLastRuneInString(s[:i])
+		if !cite.IsMarkerRune(r) {
+			return i
+		}
+		i -= size
 	}
-	return len(text)
-}
-
-// isMarkerRune reports the characters markerRE can match.
-func isMarkerRune(r rune) bool {
-	return strings.ContainsRune("[]0123456789,; \t\n\f\r", r)
+	return -1
 }
 
 // flush passes on whatever was held back, once the stream has ended.
@@ -124,14 +132,15 @@ func (f *streamFilter) flush() {
 	if isNotFound(raw) {
 		return
 	}
-	f.emit(checkMarkers(raw, f.n).text)
+	f.emitChecked(raw[f.settled:])
+	f.settled = len(raw)
 }
 
-func (f *streamFilter) emit(text string) {
-	// Removing a marker can shorten the text only at the end of what was
-	// held back, never before what was already shown.
-	if len(text) > f.emitted && f.out != nil {
-		f.out(text[f.emitted:])
-		f.emitted = len(text)
+func (f *streamFilter) emitChecked(segment string) {
+	if segment == "" || f.out == nil {
+		return
+	}
+	if text := checkMarkers(segment, f.n).text; text != "" {
+		f.out(text)
 	}
 }

@@ -17,7 +17,9 @@ func TestCheckMarkers(t *testing.T) {
 		{"list", "Deux sources [1, 3] et [2;7].", "Deux sources [1, 3] et [2].", []int{1, 2, 3}, 1},
 		{"adjacent", "Fait [1][3].", "Fait [1][3].", []int{1, 3}, 0},
 		{"zero", "Rien [0].", "Rien.", nil, 1},
-		{"not a marker", "Un tableau [a] et [1 2].", "Un tableau [a] et [1 2].", nil, 0},
+		{"not a marker", "Un tableau [a], [] et [1\n2].", "Un tableau [a], [] et [1\n2].", nil, 0},
+		{"blank separator", "Deux sources [1 2].", "Deux sources [1, 2].", []int{1, 2}, 0},
+		{"nested invalid", "Fait [[9]2].", "Fait [2].", []int{2}, 1},
 		{"repeated", "A [2]. B [2].", "A [2]. B [2].", []int{2}, 0},
 		{"tab inside", "A [\t2].", "A [2].", []int{2}, 0},
 	}

@@ -2,6 +2,7 @@ package prompts
 
 import (
 	"fmt"
+	"github.com/citebot/citebot/cite"
 	"regexp"
 	"strings"
 	"text/template"
@@ -28,10 +29,6 @@ var (
 	// model could take for one of our citation markers or for a passage
 	// header such as "[9] Title".
 	bracketNumRE = regexp.MustCompile(`[\[［]` + tagGap + `(\d+(?:` + tagGap + `[,;–-]` + tagGap + `\d+)*)` + tagGap + `[\]］]`)
-
-	// citationRE matches the citation markers a model writes
-	// (CitationPattern) with the spaces or tabs before them.
-	citationRE = regexp.MustCompile(`[ \t]*` + CitationPattern)
 
 	// controlRE matches control characters other than newline and tab,
 	// which have no place in a prompt and could hide text from a reviewer.
@@ -88,7 +85,7 @@ func attr(s string) string {
 // nocite removes citation markers from an earlier model reply: they point
 // to passages of another prompt and would only mislead the next one.
 func nocite(s string) string {
-	return citationRE.ReplaceAllString(s, "")
+	return cite.Remove(s)
 }
 
 // language names a language code for the model, which follows "French"

@@ -80,13 +80,6 @@ type SynthesisData struct {
 // NotFound is the exact reply the answer prompt asks for when the passages do not hold the answer.
 const NotFound = "NOT_FOUND"
 
-// CitationPattern is the regular expression of a citation marker as the
-// prompts ask models to write them: [2], [1, 3], [1;3], spaces allowed
-// inside. Adjacent markers ([1][3]) match separately. Checking a reply's
-// markers and removing them from an earlier reply must agree on what a
-// marker is, so both build on this.
-const CitationPattern = `\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]`
-
 // errInvalid marks data that cannot make a sensible prompt; it is a bug in
 // the caller, not a model or network failure.
 var errInvalid = errors.New("invalid prompt data")
