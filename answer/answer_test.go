@@ -74,7 +74,7 @@ func TestExtractiveAnswersWithValidCitations(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.question, func(t *testing.T) {
-			a, err := ex.Answer(context.Background(), tt.question)
+			a, err := ex.Answer(context.Background(), tt.question, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -103,7 +103,7 @@ func TestExtractiveDeclinesOffTopicQuestions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.question, func(t *testing.T) {
-			a, err := ex.Answer(context.Background(), tt.question)
+			a, err := ex.Answer(context.Background(), tt.question, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -141,7 +141,7 @@ func TestValidate(t *testing.T) {
 
 func TestAnswerRejectsBadQuestionsBeforeSearching(t *testing.T) {
 	ex := &Extractive{Index: failingSearcher{}}
-	if _, err := ex.Answer(context.Background(), ""); !errors.Is(err, ErrEmptyQuestion) {
+	if _, err := ex.Answer(context.Background(), "", nil, nil); !errors.Is(err, ErrEmptyQuestion) {
 		t.Errorf("got %v, want ErrEmptyQuestion", err)
 	}
 }

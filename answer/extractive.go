@@ -33,10 +33,14 @@ const DefaultMinCoverage = 0.5
 const maxAnswerRunes = 900
 
 // Answer retrieves passages for question and quotes the best sentences.
-func (e *Extractive) Answer(ctx context.Context, question string) (Answer, error) {
+// A short follow-up is searched together with the previous question (see
+// followUp). Nothing is streamed: the quotes arrive at once, so onDelta is
+// not called; it is there so that Answer is a Pipeline.
+func (e *Extractive) Answer(ctx context.Context, question string, history []Turn, _ func(string)) (Answer, error) {
 	if err := Validate(question); err != nil {
 		return Answer{}, err
 	}
+	question = followUp(question, history)
 	start := time.Now()
 	passages, err := e.Index.Search(ctx, question, cmp.Or(e.K, 8))
 	if err != nil {

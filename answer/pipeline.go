@@ -1,6 +1,12 @@
 package answer
 
-import "context"
+import (
+	"context"
+	"log/slog"
+	"strings"
+
+	"github.com/citebot/citebot/retrieval"
+)
 
 // Pipeline answers question given the earlier turns of a conversation,
 // streaming the text to onDelta when it is set. It is the one shape every
@@ -11,3 +17,71 @@ type Pipeline func(ctx context.Context, question string, history []Turn, onDelta
 // older turns rarely matter and cost tokens. Front ends keep at most this
 // many turns.
 const MaxTurns = 6
+
+// Index is an index as answering sees it: searchable, and listing its
+// documents (for the corpus language). A *retrieval.Index, or a
+// retrieval.Live that the bot swaps when it re-indexes.
+type Index interface {
+	Searcher
+	Documents() []retrieval.DocInfo
+}
+
+// Config is what a pipeline is built from. Zero values mean the defaults.
+type Config struct {
+	Index Index
+	// LLM answers when set; nil means extractive answers, offline.
+	LLM Chatter
+	// K passages are retrieved (defaults: 8 extractive, 6 for a model).
+	K int
+	// MinCoverage is the evidence gate (default DefaultMinCoverage).
+	MinCoverage float64
+	Logger      *slog.Logger
+}
+
+// The modes of a pipeline, as the CLI prints them and eval reports them
+// (DESIGN's "mode" field). A single answer's Mode can differ: an LLM
+// pipeline falls back to an extractive answer when the model fails.
+const (
+	PipelineOffline = "offline"
+	PipelineLLM     = "llm"
+)
+
+// New builds the pipeline cfg describes: a model-backed Generator when an
+// LLM is configured, the Extractive answerer otherwise; mode is
+// PipelineLLM or PipelineOffline accordingly.
+func New(cfg Config) (p Pipeline, mode string) {
+	if cfg.LLM == nil {
+		ex := &Extractive{Index: cfg.Index, K: cfg.K, MinCoverage: cfg.MinCoverage}
+		return ex.Answer, PipelineOffline
+	}
+	g := &Generator{Index: cfg.Index, LLM: cfg.LLM, CorpusLang: CorpusLang(cfg.Index.Documents()),
+		K: cfg.K, MinCoverage: cfg.MinCoverage, Logger: cfg.Logger}
+	return g.Answer, PipelineLLM
+}
+
+// CorpusLang is the language most documents are in ("fr" when none says).
+func CorpusLang(docs []retrieval.DocInfo) string {
+	count := map[string]int{}
+	best := "fr"
+	for _, d := range docs {
+		count[d.Lang]++
+		if d.Lang != "" && count[d.Lang] > count[best] {
+			best = d.Lang
+		}
+	}
+	return best
+}
+
+// followUp helps an offline follow-up ("and in March?") by searching it
+// together with the previous question, since without a model nothing
+// rewrites it into a standalone question. A long question stands alone.
+func followUp(q string, history []Turn) string {
+	if len(history) == 0 || len(strings.Fields(q)) > 8 {
+		return q
+	}
+	joined := history[len(history)-1].Question + " " + q
+	if Validate(joined) != nil {
+		return q
+	}
+	return joined
+}

@@ -68,7 +68,7 @@ func defaultIndex(t *testing.T) *retrieval.Index {
 type extractive struct{ ex *answer.Extractive }
 
 func (e extractive) Answer(ctx context.Context, q string, _ []answer.Turn, _ func(string)) (answer.Answer, error) {
-	return e.ex.Answer(ctx, q)
+	return e.ex.Answer(ctx, q, nil, nil)
 }
 
 // start runs a bot on the real index and pipeline unless the test swaps

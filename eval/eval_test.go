@@ -62,7 +62,7 @@ func TestRunComputesMetrics(t *testing.T) {
 		// Answers an unanswerable question.
 		"q5": {Text: "oops [1]", Passages: []retrieval.Result{pa}, Sources: []answer.Source{{N: 1, ChunkID: "a#0", DocID: "a", Quote: "L'economie"}}},
 	}
-	ask := func(_ context.Context, q string) (answer.Answer, error) { return answers[q], nil }
+	ask := func(_ context.Context, q string, _ []answer.Turn, _ func(string)) (answer.Answer, error) { return answers[q], nil }
 	r, err := Run(context.Background(), "offline", cases, ask)
 	if err != nil {
 		t.Fatal(err)
@@ -89,7 +89,9 @@ func TestRunComputesMetrics(t *testing.T) {
 
 func TestRunRecordsErrors(t *testing.T) {
 	cases := []Case{{ID: "1", Question: "q", Answerable: true, ExpectDocs: []string{"a"}}}
-	ask := func(context.Context, string) (answer.Answer, error) { return answer.Answer{}, errors.New("boom") }
+	ask := func(context.Context, string, []answer.Turn, func(string)) (answer.Answer, error) {
+		return answer.Answer{}, errors.New("boom")
+	}
 	r, err := Run(context.Background(), "offline", cases, ask)
 	if err != nil {
 		t.Fatal(err)

@@ -9,9 +9,6 @@ import (
 	"github.com/citebot/citebot/answer"
 )
 
-// AnswerFunc answers one question; the eval sees what a user would.
-type AnswerFunc func(ctx context.Context, question string) (answer.Answer, error)
-
 // Report holds the metrics of DESIGN.md (fractions in [0,1]) and the
 // per-question results behind them.
 type Report struct {
@@ -47,13 +44,15 @@ type CaseResult struct {
 // Run answers every case and computes the metrics. An error answering one
 // question is recorded against it (and counts as a failure) rather than
 // stopping the run.
-func Run(ctx context.Context, mode string, cases []Case, ask AnswerFunc) (Report, error) {
+// Each question is asked on its own, with no history: the eval sees what a
+// user asking it first would.
+func Run(ctx context.Context, mode string, cases []Case, ask answer.Pipeline) (Report, error) {
 	r := Report{Mode: mode, Questions: len(cases)}
 	for _, c := range cases {
 		if err := ctx.Err(); err != nil {
 			return r, err
 		}
-		a, err := ask(ctx, c.Question)
+		a, err := ask(ctx, c.Question, nil, nil)
 		cr := score(c, a)
 		if err != nil {
 			cr.Error, cr.FactsFound = err.Error(), false

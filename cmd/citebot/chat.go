@@ -10,10 +10,6 @@ import (
 	"github.com/citebot/citebot/answer"
 )
 
-// maxHistory bounds the turns kept for rewriting follow-ups: older context
-// rarely matters and costs tokens.
-const maxHistory = 6
-
 func runChat(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("")
 	k := fs.Int("k", 8, "passages to retrieve")
@@ -36,7 +32,7 @@ func runChat(ctx context.Context, e *env, args []string) error {
 // converse reads one question a line and answers it with the history of
 // the conversation. A bad question gets a message, not the end of the
 // session; a runtime error ends it.
-func (e *env) converse(ctx context.Context, ask answerFunc) error {
+func (e *env) converse(ctx context.Context, ask answer.Pipeline) error {
 	in := bufio.NewScanner(e.stdin)
 	in.Buffer(make([]byte, 64*1024), 1<<20)
 	var history []answer.Turn
@@ -67,6 +63,6 @@ func (e *env) converse(ctx context.Context, ask answerFunc) error {
 		}
 		fmt.Fprintln(e.stdout)
 		history = append(history, answer.Turn{Question: q, Answer: a.Text})
-		history = history[max(0, len(history)-maxHistory):]
+		history = history[max(0, len(history)-answer.MaxTurns):]
 	}
 }

@@ -62,8 +62,9 @@ func (e *env) botDeps(live *retrieval.Live, minCov float64) (bot.Deps, string, e
 	return bot.Deps{Answer: pipeline(ask), Library: live, Summary: summarizer, Reindex: e.reindexer(live)}, mode, nil
 }
 
-// pipeline adapts an answerFunc to the bot's Pipeline interface.
-type pipeline answerFunc
+// pipeline adapts an answer.Pipeline to the bot's Pipeline interface.
+// TODO(merge): removed when the bot takes answer.Pipeline.
+type pipeline answer.Pipeline
 
 func (p pipeline) Answer(ctx context.Context, q string, history []answer.Turn, onDelta func(string)) (answer.Answer, error) {
 	return p(ctx, q, history, onDelta)

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/citebot/citebot/answer"
 	"github.com/citebot/citebot/eval"
 )
 
@@ -72,9 +71,7 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	report, err := eval.Run(ctx, mode, cases, func(ctx context.Context, q string) (answer.Answer, error) {
-		return ask(ctx, q, nil, nil)
-	})
+	report, err := eval.Run(ctx, mode, cases, ask)
 	if err != nil {
 		return err
 	}

@@ -29,7 +29,7 @@ func runSummary(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *lang == "" {
-		*lang = corpusLang(ix)
+		*lang = answer.CorpusLang(ix.Documents())
 	}
 	var stream *terminalStream
 	var onDelta func(string)
