@@ -109,7 +109,7 @@ func (g *Generator) retrieve(ctx context.Context, queries []string) ([]retrieval
 		}
 		lists = append(lists, rs)
 	}
-	return fuseResults(lists, k), nil
+	return retrieval.FuseResults(lists, k), nil
 }
 
 // evidence is the best share of a query's words that one passage sentence
