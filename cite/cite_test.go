@@ -75,7 +75,8 @@ func TestShorten(t *testing.T) {
 	}{
 		{"court", 10, "court"},
 		{"un deux trois quatre", 15, "un deux trois…"},
-		{"un deux trois quatre", 12, "un deux tro…"}, // no blank in the last fifth
+		{"un deux trois quatre", 12, "un deux…"},
+		{"un anticonstitutionnellement", 12, "un anticons…"}, // no blank in the second half
 		{"anticonstitutionnellement", 10, "anticonst…"},
 		{"Le fait [12] suit", 11, "Le fait…"},
 		{"Le fait [1, 2] suit", 13, "Le fait…"},         // the cut would leave "[1," open

@@ -24,7 +24,7 @@ func Shorten(s string, n int) string {
 	}
 	r := []rune(s)
 	cut := n - 1 // room for the ellipsis
-	for i := cut; i > 0 && i >= cut-cut/5; i-- {
+	for i := cut; i > 0 && i >= cut/2; i-- {
 		if unicode.IsSpace(r[i]) {
 			cut = i
 			break

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/citebot/citebot/cite"
 	"path"
 	"strings"
 	"unicode"
@@ -114,18 +115,14 @@ func title(c cleaned) string {
 	return shorten(strings.Join(strings.Fields(t), " "), maxTitleRunes)
 }
 
-// shorten cuts s to at most max runes, at a word boundary, marking the cut
-// with "…" (which counts in the budget).
+// shorten cuts a title to at most max runes with cite.Shorten, then drops
+// what would leave it dangling before the ellipsis.
 func shorten(s string, max int) string {
-	if utf8.RuneCountInString(s) <= max {
+	short := cite.Shorten(s, max)
+	if short == s {
 		return s
 	}
-	runes := []rune(s)
-	cut := string(runes[:max-1])
-	if i := strings.LastIndexByte(cut, ' '); i > 0 && runes[max-1] != ' ' {
-		cut = cut[:i]
-	}
-	return trimDangling(cut) + "…"
+	return trimDangling(strings.TrimSuffix(short, cite.Ellipsis)) + cite.Ellipsis
 }
 
 // trimDangling removes trailing punctuation and function words ("stimuler

@@ -3,6 +3,7 @@ package llm
 import (
 	"errors"
 	"fmt"
+	"github.com/citebot/citebot/cite"
 	"net/http"
 	"strings"
 	"time"
@@ -172,7 +173,7 @@ func detail(err error) string {
 	var reqErr *openai.RequestError
 	if errors.As(err, &reqErr) {
 		if body := strings.TrimSpace(string(reqErr.Body)); body != "" {
-			return truncate(body, 200)
+			return cite.Shorten(body, 200)
 		}
 		if reqErr.Err != nil {
 			return reqErr.Err.Error()
@@ -180,14 +181,6 @@ func detail(err error) string {
 		return reqErr.HTTPStatus
 	}
 	return err.Error()
-}
-
-func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
 }
 
 // formatDuration prints whole seconds as "60s" rather than "1m0s", which

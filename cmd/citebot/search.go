@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/citebot/citebot/cite"
 	"strings"
 )
 
@@ -47,16 +48,7 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 	return err
 }
 
-// shorten cuts s to at most n runes on a word boundary, on one line.
+// shorten puts s on one line and cuts it to at most n runes.
 func shorten(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	cut := string(r[:n])
-	if i := strings.LastIndex(cut, " "); i > n/2 {
-		cut = cut[:i]
-	}
-	return cut + "…"
+	return cite.Shorten(strings.Join(strings.Fields(s), " "), n)
 }
