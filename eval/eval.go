@@ -1,6 +1,6 @@
 // Package eval measures answers against a set of questions with known
-// answers (the JSON-lines format of DESIGN.md), so that changes to
-// chunking, retrieval or answering are judged by numbers.
+// answers (the JSON-lines contract in docs/ARCHITECTURE.md), so that
+// changes to chunking, retrieval or answering are judged by numbers.
 package eval
 
 import (

@@ -62,7 +62,9 @@ func TestRunComputesMetrics(t *testing.T) {
 		// Answers an unanswerable question.
 		"q5": {Text: "oops [1]", Passages: []retrieval.Result{pa}, Sources: []answer.Source{{N: 1, ChunkID: "a#0", DocID: "a", Quote: "L'economie"}}},
 	}
-	ask := func(_ context.Context, q string, _ []answer.Turn, _ func(string)) (answer.Answer, error) { return answers[q], nil }
+	ask := func(_ context.Context, q string, _ []answer.Turn, _ func(string)) (answer.Answer, error) {
+		return answers[q], nil
+	}
 	r, err := Run(context.Background(), "offline", cases, ask)
 	if err != nil {
 		t.Fatal(err)

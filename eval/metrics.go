@@ -9,8 +9,8 @@ import (
 	"github.com/citebot/citebot/answer"
 )
 
-// Report holds the metrics of DESIGN.md (fractions in [0,1]) and the
-// per-question results behind them.
+// Report holds the eval metrics of the contract (docs/ARCHITECTURE.md;
+// fractions in [0,1]) and the per-question results behind them.
 type Report struct {
 	Mode              string       `json:"mode"`
 	Questions         int          `json:"questions"`

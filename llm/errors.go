@@ -12,8 +12,8 @@ import (
 )
 
 // ErrorKind sorts failures by what the user should do about them, so that
-// the CLI and the bot can print a hint and choose an exit path without
-// knowing HTTP or go-openai.
+// the message of an Error carries the right hint (check the key, name
+// another model, wait) and retries are decided by kind, not by HTTP code.
 type ErrorKind int
 
 // The kinds of Error. KindOther is the zero value so that an Error built

@@ -17,7 +17,8 @@ const (
 	defaultEmbedModel = "text-embedding-3-small"
 )
 
-// apiConfig is the OpenAI-compatible API configuration of DESIGN.md.
+// apiConfig is the OpenAI-compatible API configuration (contract names:
+// docs/ARCHITECTURE.md).
 type apiConfig struct {
 	key, base, chatModel, embedModel, apiVersion string
 	timeout                                      time.Duration

@@ -1,6 +1,6 @@
 // Command citebot answers questions about a corpus of articles with
-// citations, from the terminal or (later) Discord. main only wires: the
-// work is in run, which tests call in-process.
+// citations, from the terminal or on Discord. main only wires: the work is
+// in run, which tests call in-process.
 package main
 
 import (

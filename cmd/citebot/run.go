@@ -91,7 +91,8 @@ func printUsage(w io.Writer) {
 	io.WriteString(w, b.String())
 }
 
-// exitCode maps run's error to the exit status of DESIGN.md and prints it.
+// exitCode maps run's error to the exit status of the CLI contract
+// (docs/ARCHITECTURE.md) and prints it.
 func exitCode(err error, stderr io.Writer) int {
 	if err == nil {
 		return 0
