@@ -93,11 +93,13 @@ func notice(lang, kind string) string {
 		"regenerated": "The first answer cited no passage; this one was generated again with stricter instructions.",
 		"uncited":     "The language model did not cite the passages; showing extracted passages instead.",
 		"failed":      "The language model is unavailable; showing extracted passages instead.",
+		"deadline":    "The language model took too long; showing extracted passages instead.",
 	}
 	fr := map[string]string{
 		"regenerated": "La première réponse ne citait aucun passage ; celle-ci a été régénérée avec des consignes plus strictes.",
 		"uncited":     "Le modèle de langue n'a pas cité les passages ; voici les passages extraits.",
 		"failed":      "Le modèle de langue est indisponible ; voici les passages extraits.",
+		"deadline":    "Le modèle de langue a mis trop de temps ; voici les passages extraits.",
 	}
 	if lang == "en" {
 		return en[kind]

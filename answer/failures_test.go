@@ -146,3 +146,28 @@ func TestCancelledQuestionReturnsTheContextError(t *testing.T) {
 		t.Errorf("got %v, want context.Canceled", err)
 	}
 }
+
+// A hung model must not hold a question for the sum of every attempt of
+// every call: past the answer deadline, the rewrite and the answer give
+// up and the passages are quoted with a notice saying why.
+func TestAnswerDeadlineCoversEveryModelCall(t *testing.T) {
+	fake := llmtest.New(t)
+	fake.SetDefault(func(llmtest.ChatRequest) llmtest.Reply { return llmtest.Reply{Block: true} })
+	g, _, slept := newGenerator(t, fake)
+	g.LLM = newClient(t, fake, time.Hour, slept) // attempts alone would wait for hours
+	g.Deadline = 50 * time.Millisecond
+	// An English question is rewritten first: two model calls to bound.
+	// Without the deadline, this test's own bound ends it with an error.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	a, err := g.Answer(ctx, "What partnership did the UK sign with OpenAI?", nil, func(string) {})
+	if err != nil {
+		t.Fatalf("got error %v, want the passages", err)
+	}
+	if a.Mode != ModeExtractive || len(a.Sources) == 0 || a.Notice != notice("en", "deadline") {
+		t.Errorf("got mode %s, %d sources, notice %q; want extracts with the deadline notice", a.Mode, len(a.Sources), a.Notice)
+	}
+	if n := len(fake.ChatRequests()); n > 2 {
+		t.Errorf("got %d model requests, want at most the rewrite and one answer attempt", n)
+	}
+}

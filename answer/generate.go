@@ -38,8 +38,21 @@ type Generator struct {
 	K int
 	// MinCoverage is the evidence gate, as for Extractive.
 	MinCoverage float64
-	Logger      *slog.Logger
+	// Deadline bounds the model's part of one answer — rewrite, retries,
+	// the retry of an uncited answer — however the attempts add up
+	// (default DefaultDeadline). When it passes, the answer is the
+	// extracted passages with a notice; retrieval is not cut short.
+	Deadline time.Duration
+	Logger   *slog.Logger
 }
+
+// DefaultDeadline is Generator.Deadline's default: a question held longer
+// than this by a slow or hung model is better answered with the passages.
+const DefaultDeadline = 90 * time.Second
+
+// errDeadline is the cause of a model context whose Deadline passed, which
+// tells it apart from the asker giving up.
+var errDeadline = errors.New("the answer deadline passed")
 
 // Answer answers question, given the earlier turns of a conversation.
 // onDelta, when set, receives the answer text as it is generated, with
@@ -50,7 +63,9 @@ func (g *Generator) Answer(ctx context.Context, question string, history []Turn,
 		return Answer{}, err
 	}
 	start := time.Now()
-	queries := g.rewrite(ctx, question, history)
+	mctx, cancel := context.WithTimeoutCause(ctx, cmp.Or(g.Deadline, DefaultDeadline), errDeadline)
+	defer cancel()
+	queries := g.rewrite(mctx, question, history)
 	passages, err := g.retrieve(ctx, queries)
 	if err != nil {
 		return Answer{}, err
@@ -63,7 +78,7 @@ func (g *Generator) Answer(ctx context.Context, question string, history []Turn,
 		a.Refused, a.Text = true, notFound(a.Lang)
 		return a, nil
 	}
-	a, err = g.generate(ctx, a, analysed, onDelta)
+	a, err = g.generate(mctx, a, analysed, onDelta)
 	a.Timings = Timings{Retrieve: retrieved.Sub(start), Generate: time.Since(retrieved)}
 	return a, err
 }

@@ -13,7 +13,8 @@ import (
 // generate asks the model, streaming, then checks the citations. An answer
 // without a valid citation is asked again once, with a stricter
 // instruction; a second failure, or any model error, yields the extractive
-// answer with a notice saying so. analysed are a.Passages' units, for
+// answer with a notice saying so, as does the passing of the answer
+// deadline (ctx's cause errDeadline). analysed are a.Passages' units, for
 // that fallback.
 func (g *Generator) generate(ctx context.Context, a Answer, analysed []analysedUnit, onDelta func(string)) (Answer, error) {
 	res, err := g.complete(ctx, a, false, onDelta)
@@ -26,8 +27,11 @@ func (g *Generator) generate(ctx context.Context, a Answer, analysed []analysedU
 		}
 	}
 	if err != nil {
-		if ctx.Err() != nil {
-			return a, ctx.Err()
+		switch cause := context.Cause(ctx); {
+		case errors.Is(cause, errDeadline):
+			err = errDeadline
+		case cause != nil:
+			return a, ctx.Err() // the asker gave up
 		}
 		return g.fallback(a, analysed, err)
 	}
@@ -101,8 +105,11 @@ func (g *Generator) fallback(a Answer, analysed []analysedUnit, cause error) (An
 	}
 	b.Usage, b.Query = a.Usage, a.Query
 	b.Notice = failed
-	if errors.Is(cause, errNoCitation) {
+	switch {
+	case errors.Is(cause, errNoCitation):
 		b.Notice = notice(a.Lang, "uncited")
+	case errors.Is(cause, errDeadline):
+		b.Notice = notice(a.Lang, "deadline")
 	}
 	return b, nil
 }

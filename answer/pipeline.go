@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/citebot/citebot/retrieval"
 )
@@ -35,7 +36,10 @@ type Config struct {
 	K int
 	// MinCoverage is the evidence gate (default DefaultMinCoverage).
 	MinCoverage float64
-	Logger      *slog.Logger
+	// Deadline bounds the model's part of one answer (default
+	// DefaultDeadline; see Generator.Deadline).
+	Deadline time.Duration
+	Logger   *slog.Logger
 }
 
 // The modes of a pipeline, as the CLI prints them and eval reports them
@@ -55,7 +59,7 @@ func New(cfg Config) (p Pipeline, mode string) {
 		return ex.Answer, PipelineOffline
 	}
 	g := &Generator{Index: cfg.Index, LLM: cfg.LLM, CorpusLang: CorpusLang(cfg.Index.Documents()),
-		K: cfg.K, MinCoverage: cfg.MinCoverage, Logger: cfg.Logger}
+		K: cfg.K, MinCoverage: cfg.MinCoverage, Deadline: cfg.Deadline, Logger: cfg.Logger}
 	return g.Answer, PipelineLLM
 }
 

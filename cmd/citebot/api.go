@@ -23,6 +23,9 @@ type apiConfig struct {
 	key, base, chatModel, embedModel, apiVersion string
 	timeout                                      time.Duration
 	attempts                                     int
+	// answerDeadline bounds the model's part of one answer
+	// (CITEBOT_ANSWER_DEADLINE); 0 means answer.DefaultDeadline.
+	answerDeadline time.Duration
 }
 
 // api returns the API configuration, read from the environment on first
@@ -42,14 +45,20 @@ func (e *env) readAPI() apiConfig {
 	if err != nil && e.getenv("CITEBOT_LLM_ATTEMPTS") != "" {
 		e.log.Warn("ignoring CITEBOT_LLM_ATTEMPTS: want a whole number", "err", err)
 	}
+	deadline, err := time.ParseDuration(e.getenv("CITEBOT_ANSWER_DEADLINE"))
+	if (err != nil || deadline <= 0) && e.getenv("CITEBOT_ANSWER_DEADLINE") != "" {
+		e.log.Warn("ignoring CITEBOT_ANSWER_DEADLINE: want a positive duration such as 90s", "err", err)
+		deadline = 0
+	}
 	return apiConfig{
-		timeout:    timeout,
-		attempts:   attempts,
-		key:        strings.TrimSpace(e.getenv("OPENAI_API_KEY")),
-		base:       strings.TrimSpace(e.getenv("OPENAI_BASE_URL")),
-		chatModel:  strings.TrimSpace(e.getenv("CITEBOT_CHAT_MODEL")),
-		embedModel: strings.TrimSpace(e.getenv("CITEBOT_EMBED_MODEL")),
-		apiVersion: strings.TrimSpace(e.getenv("OPENAI_API_VERSION")),
+		answerDeadline: deadline,
+		timeout:        timeout,
+		attempts:       attempts,
+		key:            strings.TrimSpace(e.getenv("OPENAI_API_KEY")),
+		base:           strings.TrimSpace(e.getenv("OPENAI_BASE_URL")),
+		chatModel:      strings.TrimSpace(e.getenv("CITEBOT_CHAT_MODEL")),
+		embedModel:     strings.TrimSpace(e.getenv("CITEBOT_EMBED_MODEL")),
+		apiVersion:     strings.TrimSpace(e.getenv("OPENAI_API_VERSION")),
 	}
 }
 

@@ -185,3 +185,17 @@ func TestIndexReportsFallbackEmbedder(t *testing.T) {
 		t.Errorf("got embedder %q, want the built-in %q it fell back to", got.Embedder, want)
 	}
 }
+
+// CITEBOT_ANSWER_DEADLINE reaches the answerer: a hung model gives the
+// passages with the deadline notice, not minutes of waiting.
+func TestAnswerDeadlineFromTheEnvironment(t *testing.T) {
+	fake := llmtest.New(t)
+	fake.SetDefault(func(llmtest.ChatRequest) llmtest.Reply { return llmtest.Reply{Block: true} })
+	env := llmEnv(fake)
+	env["CITEBOT_LLM_TIMEOUT"] = "1h"
+	env["CITEBOT_ANSWER_DEADLINE"] = "50ms"
+	out, stderr, code := cli(t, env, "ask", "Quel partenariat le Royaume-Uni a-t-il signé avec OpenAI ?")
+	if code != 0 || !strings.Contains(out, "a mis trop de temps") || !strings.Contains(out, "[1]") {
+		t.Errorf("got exit %d, %q (%s); want cited passages and the deadline notice", code, out, stderr)
+	}
+}
