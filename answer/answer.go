@@ -94,12 +94,14 @@ func notice(lang, kind string) string {
 		"uncited":     "The language model did not cite the passages; showing extracted passages instead.",
 		"failed":      "The language model is unavailable; showing extracted passages instead.",
 		"deadline":    "The language model took too long; showing extracted passages instead.",
+		"cut":         "The answer reached its length limit and was cut.",
 	}
 	fr := map[string]string{
 		"regenerated": "La première réponse ne citait aucun passage ; celle-ci a été régénérée avec des consignes plus strictes.",
 		"uncited":     "Le modèle de langue n'a pas cité les passages ; voici les passages extraits.",
 		"failed":      "Le modèle de langue est indisponible ; voici les passages extraits.",
 		"deadline":    "Le modèle de langue a mis trop de temps ; voici les passages extraits.",
+		"cut":         "La réponse a atteint sa longueur maximale et a été coupée.",
 	}
 	if lang == "en" {
 		return en[kind]

@@ -171,3 +171,23 @@ func TestAnswerDeadlineCoversEveryModelCall(t *testing.T) {
 		t.Errorf("got %d model requests, want at most the rewrite and one answer attempt", n)
 	}
 }
+
+// Every answer request carries max_tokens, and a server that ignores it
+// is read only up to a bound: the answer is cut there and says so.
+func TestAnswerLengthIsBounded(t *testing.T) {
+	fake := llmtest.New(t)
+	fake.Reply(llmtest.Reply{Content: "Un partenariat stratégique [1]. " + strings.Repeat("Et encore une phrase sans fin. ", 200)})
+	g, _, _ := newGenerator(t, fake)
+	g.MaxTokens = 100
+	a, err := g.Answer(context.Background(), frQuestion, nil, func(string) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reqs := fake.ChatRequests(); len(reqs) != 1 || reqs[0].MaxTokens != 100 {
+		t.Fatalf("got %d requests, want one with max_tokens 100", len(reqs))
+	}
+	if len(a.Text) > 100*bytesPerToken || a.Notice != notice("fr", "cut") || len(a.Sources) != 1 {
+		t.Errorf("got %d bytes, notice %q, %d sources; want at most %d bytes, the cut notice and the cited source",
+			len(a.Text), a.Notice, len(a.Sources), 100*bytesPerToken)
+	}
+}

@@ -43,7 +43,9 @@ type Generator struct {
 	// (default DefaultDeadline). When it passes, the answer is the
 	// extracted passages with a notice; retrieval is not cut short.
 	Deadline time.Duration
-	Logger   *slog.Logger
+	// MaxTokens bounds the model's answer (default DefaultMaxTokens).
+	MaxTokens int
+	Logger    *slog.Logger
 }
 
 // DefaultDeadline is Generator.Deadline's default: a question held longer

@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -36,6 +37,9 @@ func (g *Generator) generate(ctx context.Context, a Answer, analysed []analysedU
 		return g.fallback(a, analysed, err)
 	}
 	a.Text, a.Refused, a.RemovedMarkers, a.Streamed = res.text, res.refused, res.removed, res.streamed
+	if res.cut && a.Notice == "" {
+		a.Notice = notice(a.Lang, "cut")
+	}
 	if res.refused {
 		a.Text = notFound(a.Lang)
 		return a, nil
@@ -53,7 +57,9 @@ type completion struct {
 	// refusal shows nothing, so its text (the caller's refusal sentence)
 	// is never streamed.
 	streamed bool
-	usage    llm.Usage
+	// cut is true when the reply reached a length limit.
+	cut   bool
+	usage llm.Usage
 }
 
 // complete runs one model call and checks its markers.
@@ -62,12 +68,12 @@ func (g *Generator) complete(ctx context.Context, a Answer, strict bool, onDelta
 	if err != nil {
 		return completion{}, fmt.Errorf("answer prompt: %w", err)
 	}
-	resp, err := ask(ctx, g.LLM, p, len(a.Passages), onDelta)
+	resp, err := ask(ctx, g.LLM, p, len(a.Passages), g.MaxTokens, onDelta)
 	if err != nil {
 		return completion{usage: resp.Usage}, err
 	}
 	c := checkMarkers(resp.Content, len(a.Passages))
-	out := completion{text: c.text, cited: c.cited, removed: c.removed, usage: resp.Usage}
+	out := completion{text: c.text, cited: c.cited, removed: c.removed, usage: resp.Usage, cut: resp.FinishReason == llm.FinishLength}
 	if isNotFound(resp.Content) {
 		out.refused = true
 		return out, nil
@@ -79,10 +85,21 @@ func (g *Generator) complete(ctx context.Context, a Answer, strict bool, onDelta
 	return out, nil
 }
 
+// DefaultMaxTokens bounds a model's answer or summary when MaxTokens is not
+// set: several times what a cited answer of a few paragraphs needs.
+const DefaultMaxTokens = 1024
+
+// bytesPerToken sets the byte limit read from a server that ignores
+// max_tokens: generous (a token is about 4 bytes of French), so that only
+// a runaway reply reaches it.
+const bytesPerToken = 16
+
 // ask sends a prompt about n numbered passages to the model, streaming
-// through the citation filter when onDelta is set.
-func ask(ctx context.Context, model Chatter, p prompts.Prompt, n int, onDelta func(string)) (llm.ChatResponse, error) {
-	req := llm.ChatRequest{Messages: messages(p), Temperature: 0}
+// through the citation filter when onDelta is set. The reply is bounded by
+// maxTokens (0: DefaultMaxTokens), and so is what is read of it.
+func ask(ctx context.Context, model Chatter, p prompts.Prompt, n, maxTokens int, onDelta func(string)) (llm.ChatResponse, error) {
+	maxTokens = cmp.Or(maxTokens, DefaultMaxTokens)
+	req := llm.ChatRequest{Messages: messages(p), Temperature: 0, MaxTokens: maxTokens, MaxBytes: maxTokens * bytesPerToken}
 	if onDelta == nil {
 		return model.Chat(ctx, req)
 	}

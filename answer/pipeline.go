@@ -39,7 +39,9 @@ type Config struct {
 	// Deadline bounds the model's part of one answer (default
 	// DefaultDeadline; see Generator.Deadline).
 	Deadline time.Duration
-	Logger   *slog.Logger
+	// MaxTokens bounds the model's answer (default DefaultMaxTokens).
+	MaxTokens int
+	Logger    *slog.Logger
 }
 
 // The modes of a pipeline, as the CLI prints them and eval reports them
@@ -59,7 +61,7 @@ func New(cfg Config) (p Pipeline, mode string) {
 		return ex.Answer, PipelineOffline
 	}
 	g := &Generator{Index: cfg.Index, LLM: cfg.LLM, CorpusLang: CorpusLang(cfg.Index.Documents()),
-		K: cfg.K, MinCoverage: cfg.MinCoverage, Deadline: cfg.Deadline, Logger: cfg.Logger}
+		K: cfg.K, MinCoverage: cfg.MinCoverage, Deadline: cfg.Deadline, MaxTokens: cfg.MaxTokens, Logger: cfg.Logger}
 	return g.Answer, PipelineLLM
 }
 

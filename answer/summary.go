@@ -28,7 +28,9 @@ type Summarizer struct {
 	// MaxPassages bounds the passages of one document given to the model
 	// (default 12, about 7,000 characters).
 	MaxPassages int
-	Logger      *slog.Logger
+	// MaxTokens bounds each model reply (default DefaultMaxTokens).
+	MaxTokens int
+	Logger    *slog.Logger
 }
 
 // ErrUnknownDocument is returned for a document ID the index does not hold.

@@ -24,7 +24,7 @@ func (s *Summarizer) generateDocument(ctx context.Context, lang string, passages
 // cited runs a summary prompt, streaming when onDelta is set, and keeps
 // only citations that name one of passages.
 func (s *Summarizer) cited(ctx context.Context, lang string, p prompts.Prompt, passages []retrieval.Result, onDelta func(string)) (Answer, error) {
-	resp, err := ask(ctx, s.LLM, p, len(passages), onDelta)
+	resp, err := ask(ctx, s.LLM, p, len(passages), s.MaxTokens, onDelta)
 	if err != nil {
 		return Answer{}, err
 	}

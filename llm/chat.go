@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	openai "github.com/sashabaranov/go-openai"
 )
@@ -36,6 +37,10 @@ type ChatRequest struct {
 	Temperature float64
 	// MaxTokens caps the answer; 0 leaves the server default.
 	MaxTokens int
+	// MaxBytes stops reading an answer longer than this, for servers that
+	// ignore MaxTokens: the content is cut there (on a character boundary)
+	// and FinishReason is "length". 0 means no limit.
+	MaxBytes int
 }
 
 // ChatResponse is the model's answer.
@@ -115,12 +120,29 @@ func (c *Client) Chat(ctx context.Context, req ChatRequest) (ChatResponse, error
 			Usage:        usage(resp.Usage),
 			FinishReason: string(resp.Choices[0].FinishReason),
 		}
+		if req.MaxBytes > 0 && len(out.Content) > req.MaxBytes {
+			out.Content, out.FinishReason = cutAt(out.Content, req.MaxBytes), FinishLength
+		}
 		return nil
 	})
 	if err != nil {
 		return ChatResponse{}, c.callError(err)
 	}
 	return out, nil
+}
+
+// FinishLength is the finish reason of an answer cut by a length limit.
+const FinishLength = "length"
+
+// cutAt cuts s to at most max bytes without splitting a character.
+func cutAt(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	for max > 0 && !utf8.RuneStart(s[max]) {
+		max--
+	}
+	return s[:max]
 }
 
 // request translates req for go-openai. The second result asks the

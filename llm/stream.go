@@ -25,12 +25,12 @@ func (c *Client) ChatStream(ctx context.Context, req ChatRequest, onDelta func(s
 	oreq, zero := c.request(req)
 	oreq.Stream = true
 	oreq.StreamOptions = &openai.StreamOptions{IncludeUsage: true}
-	out, err := c.streamWithRetry(ctx, oreq, zero, onDelta)
+	out, err := c.streamWithRetry(ctx, oreq, zero, req.MaxBytes, onDelta)
 	if rejectsStreamOptions(err) {
 		// Some servers (older Azure API versions, strict proxies) refuse the
 		// option with a 400; an answer without usage beats no answer.
 		oreq.StreamOptions = nil
-		out, err = c.streamWithRetry(ctx, oreq, zero, onDelta)
+		out, err = c.streamWithRetry(ctx, oreq, zero, req.MaxBytes, onDelta)
 	}
 	if err != nil {
 		return ChatResponse{}, c.callError(err)
@@ -39,7 +39,7 @@ func (c *Client) ChatStream(ctx context.Context, req ChatRequest, onDelta func(s
 }
 
 func (c *Client) streamWithRetry(ctx context.Context, oreq openai.ChatCompletionRequest, zero bool,
-	onDelta func(string)) (ChatResponse, error) {
+	maxBytes int, onDelta func(string)) (ChatResponse, error) {
 	delivered := false
 	deliver := func(s string) {
 		delivered = true
@@ -50,7 +50,7 @@ func (c *Client) streamWithRetry(ctx context.Context, oreq openai.ChatCompletion
 	var out ChatResponse
 	err := c.b.withRetry(ctx, zero, func(ctx context.Context) error {
 		var err error
-		out, err = c.streamOnce(ctx, oreq, deliver)
+		out, err = c.streamOnce(ctx, oreq, maxBytes, deliver)
 		var e *Error
 		if delivered && errors.As(err, &e) {
 			e.retry = false
@@ -61,9 +61,10 @@ func (c *Client) streamWithRetry(ctx context.Context, oreq openai.ChatCompletion
 }
 
 // streamOnce is one attempt. A watchdog cancels it when the server stays
-// silent for longer than the timeout; every chunk rearms it.
+// silent for longer than the timeout; every chunk rearms it. Past maxBytes
+// of content it stops reading and returns what fits, finished by length.
 func (c *Client) streamOnce(ctx context.Context, oreq openai.ChatCompletionRequest,
-	deliver func(string)) (ChatResponse, error) {
+	maxBytes int, deliver func(string)) (ChatResponse, error) {
 	actx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	watchdog := time.AfterFunc(c.b.timeout, func() { cancel(errAttemptTimeout) })
@@ -94,8 +95,18 @@ func (c *Client) streamOnce(ctx context.Context, oreq openai.ChatCompletionReque
 		}
 		choice := chunk.Choices[0]
 		if d := choice.Delta.Content; d != "" {
+			over := maxBytes > 0 && text.Len()+len(d) > maxBytes
+			if over {
+				d = cutAt(d, maxBytes-text.Len())
+			}
 			text.WriteString(d)
-			deliver(d)
+			if d != "" {
+				deliver(d)
+			}
+			if over {
+				out.FinishReason = FinishLength
+				break
+			}
 		}
 		if choice.FinishReason != "" {
 			out.FinishReason = string(choice.FinishReason)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -162,5 +163,38 @@ func TestChatStreamWithoutFinish(t *testing.T) {
 	_, err := c.ChatStream(t.Context(), ChatRequest{Messages: userMessages("q")}, nil)
 	if e := asError(t, err); e.Kind != KindBadResponse || !strings.Contains(e.Error(), "finish reason") {
 		t.Errorf("got %v (kind %v), want a bad response about the finish reason", err, e.Kind)
+	}
+}
+
+// A server that ignores max_tokens cannot make citebot read without end:
+// past MaxBytes the answer is cut on a character boundary, streamed or
+// not, and reported as finished by length.
+func TestMaxBytesCutsTheAnswer(t *testing.T) {
+	long := strings.Repeat("Réponse très longue ", 500) // 10,500 bytes
+	for _, stream := range []bool{true, false} {
+		s := llmtest.New(t)
+		s.Reply(llmtest.Reply{Content: long})
+		c := newTestClient(t, s, &llmtest.Sleeps{}, nil)
+		req := ChatRequest{Messages: userMessages("q"), MaxBytes: 1001}
+		var got ChatResponse
+		var err error
+		var deltas []string
+		if stream {
+			got, err = c.ChatStream(t.Context(), req, collect(&deltas))
+		} else {
+			got, err = c.Chat(t.Context(), req)
+		}
+		if err != nil {
+			t.Fatalf("stream %v: got error %v", stream, err)
+		}
+		if len(got.Content) > 1001 || len(got.Content) < 990 || !utf8.ValidString(got.Content) || !strings.HasPrefix(long, got.Content) {
+			t.Errorf("stream %v: got %d bytes (valid UTF-8 %v), want a prefix of at most 1001", stream, len(got.Content), utf8.ValidString(got.Content))
+		}
+		if got.FinishReason != FinishLength {
+			t.Errorf("stream %v: got finish reason %q, want %q", stream, got.FinishReason, FinishLength)
+		}
+		if stream && strings.Join(deltas, "") != got.Content {
+			t.Errorf("streamed %d bytes, returned %d: want the same text", len(strings.Join(deltas, "")), len(got.Content))
+		}
 	}
 }

@@ -16,7 +16,8 @@ func (e *env) answerer(ix answer.Index, k int, minCov float64) (answer.Pipeline,
 	if err != nil {
 		return nil, "", err
 	}
-	cfg := answer.Config{Index: ix, K: k, MinCoverage: minCov, Deadline: e.api().answerDeadline, Logger: e.log}
+	api := e.api()
+	cfg := answer.Config{Index: ix, K: k, MinCoverage: minCov, Deadline: api.answerDeadline, MaxTokens: api.maxTokens, Logger: e.log}
 	if client != nil {
 		cfg.LLM = client // not a typed nil: a nil LLM means offline
 	}

@@ -26,6 +26,9 @@ type apiConfig struct {
 	// answerDeadline bounds the model's part of one answer
 	// (CITEBOT_ANSWER_DEADLINE); 0 means answer.DefaultDeadline.
 	answerDeadline time.Duration
+	// maxTokens bounds each answer or summary (CITEBOT_MAX_TOKENS); 0
+	// means answer.DefaultMaxTokens.
+	maxTokens int
 }
 
 // api returns the API configuration, read from the environment on first
@@ -50,8 +53,14 @@ func (e *env) readAPI() apiConfig {
 		e.log.Warn("ignoring CITEBOT_ANSWER_DEADLINE: want a positive duration such as 90s", "err", err)
 		deadline = 0
 	}
+	maxTokens, err := strconv.Atoi(e.getenv("CITEBOT_MAX_TOKENS"))
+	if (err != nil || maxTokens <= 0) && e.getenv("CITEBOT_MAX_TOKENS") != "" {
+		e.log.Warn("ignoring CITEBOT_MAX_TOKENS: want a positive whole number", "err", err)
+		maxTokens = 0
+	}
 	return apiConfig{
 		answerDeadline: deadline,
+		maxTokens:      maxTokens,
 		timeout:        timeout,
 		attempts:       attempts,
 		key:            strings.TrimSpace(e.getenv("OPENAI_API_KEY")),

@@ -63,7 +63,7 @@ func (e *env) summarizer(ix answer.Library) (*answer.Summarizer, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &answer.Summarizer{Index: ix, Logger: e.log}
+	s := &answer.Summarizer{Index: ix, MaxTokens: e.api().maxTokens, Logger: e.log}
 	if client != nil {
 		s.LLM = client // not a typed nil: a nil LLM means extractive
 	}
