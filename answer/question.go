@@ -10,9 +10,23 @@ import (
 	"github.com/citebot/citebot/retrieval"
 )
 
-// ErrEmptyQuestion is returned for a question with no text; callers treat
-// it as a usage error.
-var ErrEmptyQuestion = errors.New("the question is empty")
+// ErrInvalidQuestion matches (errors.Is) every error of Validate: the
+// question cannot be answered as asked, which front ends tell the asker
+// (a usage error on the CLI, a reply on Discord) rather than report as a
+// failure. A pipeline validates its question once, on entry.
+var ErrInvalidQuestion = errors.New("invalid question")
+
+// questionError is an error of Validate, worded for the asker.
+type questionError struct{ msg string }
+
+func (e questionError) Error() string { return e.msg }
+
+// Is makes every questionError match ErrInvalidQuestion.
+func (e questionError) Is(target error) bool { return target == ErrInvalidQuestion }
+
+// ErrEmptyQuestion is returned for a question with no text; the CLI shows
+// its usage then.
+var ErrEmptyQuestion error = questionError{"the question is empty"}
 
 // Validate rejects questions that cannot be answered as asked: empty, or
 // longer than MaxQuestionRunes (a pasted document is not a question, and
@@ -23,10 +37,10 @@ func Validate(q string) error {
 		return ErrEmptyQuestion
 	}
 	if !utf8.ValidString(q) {
-		return errors.New("the question is not valid UTF-8 text")
+		return questionError{"the question is not valid UTF-8 text"}
 	}
 	if n := utf8.RuneCountInString(q); n > MaxQuestionRunes {
-		return fmt.Errorf("the question is %d characters long; the limit is %d", n, MaxQuestionRunes)
+		return questionError{fmt.Sprintf("the question is %d characters long; the limit is %d", n, MaxQuestionRunes)}
 	}
 	return nil
 }

@@ -43,7 +43,9 @@ func printAnswer(w io.Writer, a answer.Answer, stream *terminalStream) error {
 	var b strings.Builder
 	if !a.Streamed {
 		if stream != nil && stream.wrote {
-			b.WriteString("\n\n")
+			// The model's text above broke off or was replaced: say so
+			// before the answer that stands.
+			b.WriteString("\n\n" + abandonedLabel(a.Lang) + "\n\n")
 		}
 		b.WriteString(a.Text)
 	}
@@ -64,6 +66,14 @@ func printAnswer(w io.Writer, a answer.Answer, stream *terminalStream) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// abandonedLabel marks streamed text that is not the answer.
+func abandonedLabel(lang string) string {
+	if lang == "en" {
+		return "[abandoned: the text above is incomplete and not the answer]"
+	}
+	return "[abandonné : le texte ci-dessus est incomplet et n'est pas la réponse]"
 }
 
 func sourcesLabel(lang string) string {

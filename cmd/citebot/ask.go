@@ -18,9 +18,6 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	question := strings.TrimSpace(strings.Join(rest, " "))
-	if err := checkQuestion(question, fs); err != nil {
-		return err
-	}
 	ix, _, err := e.openIndex(ctx, nil)
 	if err != nil {
 		return err
@@ -38,7 +35,7 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	}
 	a, err := ask(ctx, question, nil, onDelta)
 	if err != nil {
-		return err
+		return questionUsage(err, fs)
 	}
 	e.logUsage(a)
 	if e.jsonOut {
@@ -53,12 +50,11 @@ func minCoverageFlag(fs *flag.FlagSet) *float64 {
 		"share of the question's weighted words the best quote must contain, else decline")
 }
 
-// checkQuestion turns an unusable question into a usage error (exit 2)
-// before any work is done.
-func checkQuestion(q string, fs *flag.FlagSet) error {
-	err := answer.Validate(q)
-	if err == nil {
-		return nil
+// questionUsage turns the pipeline's verdict on an unusable question into
+// a usage error (exit 2), with the usage for an empty one.
+func questionUsage(err error, fs *flag.FlagSet) error {
+	if !errors.Is(err, answer.ErrInvalidQuestion) {
+		return err
 	}
 	if errors.Is(err, answer.ErrEmptyQuestion) {
 		fs.Usage()

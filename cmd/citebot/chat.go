@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/citebot/citebot/answer"
@@ -30,27 +31,35 @@ func runChat(ctx context.Context, e *env, args []string) error {
 }
 
 // converse reads one question a line and answers it with the history of
-// the conversation. A bad question gets a message, not the end of the
-// session; a runtime error ends it.
+// the conversation. A bad question — empty of meaning, or a line past the
+// length limit — gets a message, not the end of the session; a runtime
+// error ends it.
 func (e *env) converse(ctx context.Context, ask answer.Pipeline) error {
-	in := bufio.NewScanner(e.stdin)
-	in.Buffer(make([]byte, 64*1024), 1<<20)
+	in := bufio.NewReader(e.stdin)
 	var history []answer.Turn
 	for {
 		fmt.Fprint(e.stderr, "> ")
-		if !in.Scan() {
-			return in.Err()
+		line, long, err := readLine(in, maxLineBytes)
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
 		}
-		q := strings.TrimSpace(in.Text())
+		q := strings.TrimSpace(line)
+		if long {
+			fmt.Fprintf(e.stderr, "that line is over %d bytes; the limit for a question is %d characters\n", maxLineBytes, answer.MaxQuestionRunes)
+			continue
+		}
 		if q == "" {
 			return nil
 		}
-		if err := answer.Validate(q); err != nil {
+		stream := &terminalStream{w: e.stdout}
+		a, err := ask(ctx, q, history, stream.write)
+		if errors.Is(err, answer.ErrInvalidQuestion) {
 			fmt.Fprintf(e.stderr, "%v\n", err)
 			continue
 		}
-		stream := &terminalStream{w: e.stdout}
-		a, err := ask(ctx, q, history, stream.write)
 		if err != nil {
 			if errors.Is(err, context.Canceled) {
 				return nil
@@ -64,5 +73,33 @@ func (e *env) converse(ctx context.Context, ask answer.Pipeline) error {
 		fmt.Fprintln(e.stdout)
 		history = append(history, answer.Turn{Question: q, Answer: a.Text})
 		history = history[max(0, len(history)-answer.MaxTurns):]
+	}
+}
+
+// maxLineBytes bounds one line of chat input: room for the longest valid
+// question in any script, far from a pasted file.
+const maxLineBytes = 4 * answer.MaxQuestionRunes
+
+// readLine reads one line without its newline. A line longer than max is
+// read to its end and dropped (long is true), so that one oversized line
+// costs that line, not the session. The last line may lack a newline.
+func readLine(r *bufio.Reader, max int) (line string, long bool, err error) {
+	var b []byte
+	for {
+		chunk, err := r.ReadSlice('\n')
+		if !long && len(b)+len(chunk) <= max+1 { // +1: the newline
+			b = append(b, chunk...)
+		} else {
+			long, b = true, nil
+		}
+		switch {
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		case errors.Is(err, io.EOF) && (len(b) > 0 || long):
+			return strings.TrimRight(string(b), "\r\n"), long, nil
+		case err != nil:
+			return "", false, err
+		}
+		return strings.TrimRight(string(b), "\r\n"), long, nil
 	}
 }

@@ -16,7 +16,7 @@ import (
 func runDiscord(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("")
 	ops := fs.String("ops-addr", e.getenv("CITEBOT_OPS_ADDR"), "serve /healthz and /metrics on this address, e.g. 127.0.0.1:9090; empty: off [CITEBOT_OPS_ADDR]")
-	rate := fs.Int("rate", envInt(e.getenv, "CITEBOT_RATE_PER_MINUTE", 4), "questions per user a minute; negative: no limit [CITEBOT_RATE_PER_MINUTE]")
+	rate := fs.Int("rate", envInt(e.getenv, "CITEBOT_RATE_PER_MINUTE", 4), "questions per user a minute; -1: no limit [CITEBOT_RATE_PER_MINUTE]")
 	conc := fs.Int("concurrency", envInt(e.getenv, "CITEBOT_MAX_CONCURRENT", 2), "answers computed at once; more wait in a queue [CITEBOT_MAX_CONCURRENT]")
 	minCov := minCoverageFlag(fs)
 	if err := e.parseNoArgs(fs, args); err != nil {

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strconv"
 	"sync"
 
 	"github.com/citebot/citebot/corpus"
@@ -99,11 +100,35 @@ func (e *env) parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	if e.dataDir == "" {
 		e.dataDir = defaultDataDir(e.getenv)
 	}
-	// Only commands built on flags have chunking options to check.
-	if fs.Lookup("chunk-chars") != nil && (e.chunking.MaxChars < 50 || e.chunking.OverlapSentences < 0) {
-		return nil, usagef("-chunk-chars must be at least 50 and -chunk-overlap at least 0")
+	if err := checkRanges(fs); err != nil {
+		return nil, err
 	}
 	return rest, nil
+}
+
+// flagRanges are the values each numeric flag accepts, where a command
+// has it: outside them (NaN included) a value is a usage error, not a
+// silently odd run. A negative -rate means no limit.
+func flagRanges() map[string][2]float64 {
+	return map[string][2]float64{
+		"k": {1, 100}, "min-coverage": {0, 1}, "chunk-chars": {50, 100_000}, "chunk-overlap": {0, 20},
+		"queries": {1, 1_000_000}, "rate": {-1, 10_000}, "concurrency": {1, 64},
+	}
+}
+
+// checkRanges checks the numeric flags of fs against flagRanges.
+func checkRanges(fs *flag.FlagSet) error {
+	for name, r := range flagRanges() {
+		f := fs.Lookup(name)
+		if f == nil {
+			continue
+		}
+		v, err := strconv.ParseFloat(f.Value.String(), 64)
+		if err != nil || !(v >= r[0] && v <= r[1]) {
+			return usagef("-%s must be between %v and %v, got %s", name, r[0], r[1], f.Value.String())
+		}
+	}
+	return nil
 }
 
 // defaultDataDir follows the XDG base directory convention.

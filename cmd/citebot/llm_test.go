@@ -199,3 +199,16 @@ func TestAnswerDeadlineFromTheEnvironment(t *testing.T) {
 		t.Errorf("got exit %d, %q (%s); want cited passages and the deadline notice", code, out, stderr)
 	}
 }
+
+// A stream that breaks after some text leaves that text on screen; the
+// extracted passages that replace it come after a line saying the text
+// above is abandoned.
+func TestBrokenStreamIsMarkedAbandoned(t *testing.T) {
+	fake := llmtest.New(t)
+	fake.Reply(llmtest.Reply{Content: "Le Royaume-Uni a signé un très long partenariat avec OpenAI et bien plus encore [1].", BreakAfter: 3})
+	out, stderr, code := cli(t, llmEnv(fake), "ask", "Quel partenariat le Royaume-Uni a-t-il signé avec OpenAI ?")
+	i, j := strings.Index(out, "abandonné"), strings.Index(out, "Extraits des documents")
+	if code != 0 || i < 0 || j < i || !strings.HasPrefix(out, "Le Royaume-Uni") {
+		t.Errorf("got exit %d, %q (%s); want the partial text, the abandoned line, then the extracts", code, out, stderr)
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/citebot/citebot/answer"
 	"github.com/citebot/citebot/cite"
 	"strings"
 )
@@ -15,8 +16,8 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	query := strings.TrimSpace(strings.Join(rest, " "))
-	if err := checkQuestion(query, fs); err != nil {
-		return err
+	if err := answer.Validate(query); err != nil {
+		return questionUsage(err, fs)
 	}
 	if *k < 1 {
 		return usagef("-k must be at least 1")
