@@ -202,4 +202,3 @@ func TestAnswerDeadlineFromTheEnvironment(t *testing.T) {
 		t.Errorf("got exit %d, %q (%s); want cited passages and the deadline notice", code, out, stderr)
 	}
 }
-
