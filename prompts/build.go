@@ -10,17 +10,15 @@ import (
 // them as [N], or to reply exactly NotFound. The passages and the question
 // are framed as data, so that an article or a user cannot rewrite the rules.
 func Answer(d AnswerData) (Prompt, error) {
-	var err error
-	if d.Question, err = question(d.Question); err != nil {
-		return Prompt{}, fmt.Errorf("answer prompt: %w", err)
-	}
-	if d.Lang, err = langCode(d.Lang, false); err != nil {
-		return Prompt{}, fmt.Errorf("answer prompt: %w", err)
-	}
-	if err := checkPassages(d.Passages); err != nil {
-		return Prompt{}, fmt.Errorf("answer prompt: %w", err)
-	}
-	return render("answer", d)
+	return build("answer", &d, func() (err error) {
+		if d.Question, err = question(d.Question); err != nil {
+			return err
+		}
+		if d.Lang, err = langCode(d.Lang, false); err != nil {
+			return err
+		}
+		return checkPassages(d.Passages)
+	})
 }
 
 // Rewrite asks the model to turn a follow-up message into a standalone
@@ -28,57 +26,66 @@ func Answer(d AnswerData) (Prompt, error) {
 // so that retrieval works without the conversation. ParseRewrite reads the
 // reply.
 func Rewrite(d RewriteData) (Prompt, error) {
-	var err error
-	if d.Question, err = question(d.Question); err != nil {
-		return Prompt{}, fmt.Errorf("rewrite prompt: %w", err)
-	}
-	if d.QuestionLang, err = langCode(d.QuestionLang, false); err != nil {
-		return Prompt{}, fmt.Errorf("rewrite prompt: question %w", err)
-	}
-	if d.CorpusLang, err = langCode(d.CorpusLang, true); err != nil {
-		return Prompt{}, fmt.Errorf("rewrite prompt: corpus %w", err)
-	}
-	return render("rewrite", d)
+	return build("rewrite", &d, func() (err error) {
+		if d.Question, err = question(d.Question); err != nil {
+			return err
+		}
+		if d.QuestionLang, err = langCode(d.QuestionLang, false); err != nil {
+			return fmt.Errorf("question %w", err)
+		}
+		if d.CorpusLang, err = langCode(d.CorpusLang, true); err != nil {
+			return fmt.Errorf("corpus %w", err)
+		}
+		return nil
+	})
 }
 
 // Summary asks for a short summary of one document in d.Lang, every
 // sentence citing the passages it comes from, so that a summary can be
 // checked like an answer.
 func Summary(d SummaryData) (Prompt, error) {
-	var err error
-	if d.Lang, err = langCode(d.Lang, true); err != nil {
-		return Prompt{}, fmt.Errorf("summary prompt: %w", err)
-	}
-	if strings.TrimSpace(d.DocID) == "" {
-		return Prompt{}, fmt.Errorf("summary prompt: no document ID: %w", errInvalid)
-	}
-	if err := checkPassages(d.Passages); err != nil {
-		return Prompt{}, fmt.Errorf("summary prompt: %w", err)
-	}
-	return render("summary", d)
+	return build("summary", &d, func() (err error) {
+		if d.Lang, err = langCode(d.Lang, true); err != nil {
+			return err
+		}
+		if strings.TrimSpace(d.DocID) == "" {
+			return fmt.Errorf("no document ID: %w", errInvalid)
+		}
+		return checkPassages(d.Passages)
+	})
 }
 
 // Synthesis asks for an overview of the whole corpus from per-document
 // summaries, citing documents by their number N. Summarising summaries
 // keeps the prompt small whatever the size of the corpus.
 func Synthesis(d SynthesisData) (Prompt, error) {
-	var err error
-	if d.Lang, err = langCode(d.Lang, true); err != nil {
-		return Prompt{}, fmt.Errorf("synthesis prompt: %w", err)
-	}
-	if len(d.Docs) == 0 {
-		return Prompt{}, fmt.Errorf("synthesis prompt: no documents: %w", errInvalid)
-	}
-	seen := map[int]bool{}
-	for _, doc := range d.Docs {
-		if err := checkNumber(doc.N, seen); err != nil {
-			return Prompt{}, fmt.Errorf("synthesis prompt: document %w", err)
+	return build("synthesis", &d, func() (err error) {
+		if d.Lang, err = langCode(d.Lang, true); err != nil {
+			return err
 		}
-		if strings.TrimSpace(data(nocite(doc.Summary))) == "" {
-			return Prompt{}, fmt.Errorf("synthesis prompt: document %d has an empty summary: %w", doc.N, errInvalid)
+		if len(d.Docs) == 0 {
+			return fmt.Errorf("no documents: %w", errInvalid)
 		}
+		seen := map[int]bool{}
+		for _, doc := range d.Docs {
+			if err := checkNumber(doc.N, seen); err != nil {
+				return fmt.Errorf("document %w", err)
+			}
+			if strings.TrimSpace(data(nocite(doc.Summary))) == "" {
+				return fmt.Errorf("document %d has an empty summary: %w", doc.N, errInvalid)
+			}
+		}
+		return nil
+	})
+}
+
+// build checks and normalises a prompt's data in place with check, then
+// renders the templates NAME.*.tmpl with it; an error names the prompt.
+func build(name string, d any, check func() error) (Prompt, error) {
+	if err := check(); err != nil {
+		return Prompt{}, fmt.Errorf("%s prompt: %w", name, err)
 	}
-	return render("synthesis", d)
+	return render(name, d)
 }
 
 // question trims q and rejects an empty one, which no prompt can use.
