@@ -25,6 +25,15 @@ func lang(locale discordgo.Locale, question string) string {
 	return "en"
 }
 
+// pick chooses the English or the French wording; French is the default,
+// as in package answer.
+func pick(lang, en, fr string) string {
+	if lang == "en" {
+		return en
+	}
+	return fr
+}
+
 // say returns one of the bot's messages in lang.
 func say(lang, key string, args ...any) string {
 	t, ok := texts[key]
