@@ -18,7 +18,11 @@ func TestTruncate(t *testing.T) {
 		{"no boundary near the end", "abcdefghijklmnopqrstuvwxyz", 10, "abcdefghi…"},
 		{"runes", "ééééééééé", 5, "éééé…"},
 		{"emoji", "🙂🙂🙂🙂", 3, "🙂🙂…"},
-		{"open marker dropped", "one two three [12] four", 17, "one two three…"},
+		{"cut before a marker at a word boundary", "one two three [12] four", 17, "one two three…"},
+		// No space in the last fifth: only dropping the open marker keeps
+		// "[1" out of the result.
+		{"open marker dropped", "abcdefghijklmnop[12] four", 19, "abcdefghijklmnop…"},
+		{"open marker list dropped", "abcdefghijklmnopqrstuvwx[1, 3] y", 29, "abcdefghijklmnopqrstuvwx…"},
 		{"zero", "abc", 0, ""},
 	}
 	for _, tt := range tests {
