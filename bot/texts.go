@@ -10,8 +10,10 @@ import (
 	"github.com/citebot/citebot/analysis"
 )
 
-// lang picks the language of the bot's own messages: the interaction's
-// locale, else the question's language, else English.
+// lang picks the language of the bot's own messages: French for a French
+// interaction locale; English for another locale when there is no text to
+// read; otherwise the question's language, under the one default rule of
+// pick, so a question too short to tell gets French like the corpus.
 func lang(locale discordgo.Locale, question string) string {
 	if strings.HasPrefix(string(locale), "fr") {
 		return "fr"
@@ -19,14 +21,13 @@ func lang(locale discordgo.Locale, question string) string {
 	if locale != "" && question == "" {
 		return "en"
 	}
-	if analysis.Detect(question) == "fr" {
-		return "fr"
-	}
-	return "en"
+	return pick(analysis.Detect(question), "en", "fr")
 }
 
-// pick chooses the English or the French wording; French is the default,
-// as in package answer.
+// pick chooses the English or the French wording: English only when lang
+// is "en", French otherwise, since the corpus is French and
+// answer.Language falls back to "fr". Every choice of language in the bot
+// goes through it, so messages and embeds never disagree.
 func pick(lang, en, fr string) string {
 	if lang == "en" {
 		return en
@@ -34,17 +35,13 @@ func pick(lang, en, fr string) string {
 	return fr
 }
 
-// say returns one of the bot's messages in lang.
+// say returns one of the bot's messages in lang (see pick).
 func say(lang, key string, args ...any) string {
 	t, ok := texts[key]
 	if !ok {
 		return key
 	}
-	format := t[0]
-	if lang == "fr" {
-		format = t[1]
-	}
-	return fmt.Sprintf(format, args...)
+	return fmt.Sprintf(pick(lang, t[0], t[1]), args...)
 }
 
 var texts = map[string][2]string{
