@@ -49,7 +49,7 @@ func (b *Bot) admitQuestion(q, user, l, from string, refuse func(string)) bool {
 func (b *Bot) answerInto(ctx context.Context, out sink, q string, history []answer.Turn, key, from string, remember func(answer.Answer)) (answer.Answer, error) {
 	start := time.Now()
 	a, err := b.streamInto(out, func(onDelta func(string)) (answer.Answer, error) {
-		return b.deps.Answer.Answer(ctx, q, history, onDelta)
+		return b.deps.Answer(ctx, q, history, onDelta)
 	})
 	if err != nil {
 		return a, err

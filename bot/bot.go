@@ -20,12 +20,6 @@ import (
 	"github.com/citebot/citebot/retrieval"
 )
 
-// Pipeline answers a question given the conversation so far, streaming to
-// onDelta when set (answer.Generator, or the extractive answerer).
-type Pipeline interface {
-	Answer(ctx context.Context, q string, history []answer.Turn, onDelta func(string)) (answer.Answer, error)
-}
-
 // Library is the index as the bot browses it.
 type Library interface {
 	Documents() []retrieval.DocInfo
@@ -38,10 +32,11 @@ type Summarizer interface {
 	Corpus(ctx context.Context, lang string, onDelta func(string)) (answer.Answer, error)
 }
 
-// Deps are the parts of citebot the bot serves. Reindex rebuilds the index
-// and says what changed.
+// Deps are the parts of citebot the bot serves. Answer is the same
+// pipeline the CLI runs, so the CLI remains the way to test answers;
+// Reindex rebuilds the index and says what changed.
 type Deps struct {
-	Answer  Pipeline
+	Answer  answer.Pipeline
 	Library Library
 	Summary Summarizer
 	Reindex func(ctx context.Context) (string, error)

@@ -65,10 +65,10 @@ func defaultIndex(t *testing.T) *retrieval.Index {
 }
 
 // extractive answers with the real offline pipeline.
-type extractive struct{ ex *answer.Extractive }
-
-func (e extractive) Answer(ctx context.Context, q string, _ []answer.Turn, _ func(string)) (answer.Answer, error) {
-	return e.ex.Answer(ctx, q)
+func extractive(ex *answer.Extractive) answer.Pipeline {
+	return func(ctx context.Context, q string, _ []answer.Turn, _ func(string)) (answer.Answer, error) {
+		return ex.Answer(ctx, q)
+	}
 }
 
 // start runs a bot on the real index and pipeline unless the test swaps
@@ -82,7 +82,7 @@ func start(t *testing.T, edit func(*Config, *Deps)) *harness {
 	cfg := Config{Token: token, HTTPClient: fake.Client(), FeedbackPath: t.TempDir() + "/feedback.jsonl",
 		EditInterval: 10 * time.Millisecond, ShutdownTimeout: 5 * time.Second,
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
-	deps := Deps{Answer: extractive{&answer.Extractive{Index: ix}}, Library: ix, Summary: &answer.Summarizer{Index: ix},
+	deps := Deps{Answer: extractive(&answer.Extractive{Index: ix}), Library: ix, Summary: &answer.Summarizer{Index: ix},
 		Reindex: func(context.Context) (string, error) { return "5 documents", nil }}
 	if edit != nil {
 		edit(&cfg, &deps)

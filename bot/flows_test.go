@@ -38,7 +38,7 @@ func TestWatchedChannelAndFollowUpInThread(t *testing.T) {
 	h := start(t, func(c *Config, d *Deps) {
 		c.Channels = []string{channel}
 		p.next = d.Answer
-		d.Answer = p
+		d.Answer = p.Answer
 	})
 	m := h.fake.MessageCreate(channel, h.fake.GuildID(), asker, question, false)
 	h.dispatch(t, "MESSAGE_CREATE", m)
@@ -54,7 +54,7 @@ func TestWatchedChannelAndFollowUpInThread(t *testing.T) {
 
 // recordingPipeline records the questions and histories it is given.
 type recordingPipeline struct {
-	next Pipeline
+	next answer.Pipeline
 	mu   sync.Mutex
 	log  []pipelineCall
 }
@@ -68,7 +68,7 @@ func (p *recordingPipeline) Answer(ctx context.Context, q string, h []answer.Tur
 	p.mu.Lock()
 	p.log = append(p.log, pipelineCall{q, h})
 	p.mu.Unlock()
-	return p.next.Answer(ctx, q, h, d)
+	return p.next(ctx, q, h, d)
 }
 
 func (p *recordingPipeline) calls() []pipelineCall {
@@ -79,7 +79,7 @@ func (p *recordingPipeline) calls() []pipelineCall {
 
 func TestSlashAskIsDeferredThenEdited(t *testing.T) {
 	release := make(chan struct{})
-	h := start(t, func(_ *Config, d *Deps) { d.Answer = blockingPipeline{next: d.Answer, release: release} })
+	h := start(t, func(_ *Config, d *Deps) { d.Answer = blockingPipeline{next: d.Answer, release: release}.Answer })
 	i := h.fake.SlashCommand("ask", map[string]any{"question": question}, asker, h.fake.GuildID(), channel, 0)
 	h.dispatch(t, "INTERACTION_CREATE", i)
 	// The pipeline cannot finish until the deferral is seen: the
@@ -101,7 +101,7 @@ func TestSlashAskIsDeferredThenEdited(t *testing.T) {
 }
 
 type blockingPipeline struct {
-	next    Pipeline
+	next    answer.Pipeline
 	release chan struct{}
 }
 
@@ -111,7 +111,7 @@ func (p blockingPipeline) Answer(ctx context.Context, q string, h []answer.Turn,
 	case <-ctx.Done():
 		return answer.Answer{}, ctx.Err()
 	}
-	return p.next.Answer(ctx, q, h, d)
+	return p.next(ctx, q, h, d)
 }
 
 // longPipeline answers with a text far over Discord's limit, streamed.
@@ -135,7 +135,7 @@ func (p longPipeline) Answer(ctx context.Context, q string, _ []answer.Turn, d f
 
 func TestLongAnswerIsSplitAndProgressive(t *testing.T) {
 	started := make(chan struct{})
-	h := start(t, func(_ *Config, d *Deps) { d.Answer = longPipeline{started: started} })
+	h := start(t, func(_ *Config, d *Deps) { d.Answer = longPipeline{started: started}.Answer })
 	i := h.fake.SlashCommand("ask", map[string]any{"question": question}, asker, h.fake.GuildID(), channel, 0)
 	h.dispatch(t, "INTERACTION_CREATE", i)
 	// The partial text arrives as an edit before the answer is complete.

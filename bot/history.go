@@ -6,10 +6,6 @@ import (
 	"github.com/citebot/citebot/answer"
 )
 
-// maxTurns bounds a thread's remembered history: older turns rarely help
-// a follow-up and cost tokens.
-const maxTurns = 6
-
 // threadStore remembers the threads the bot started and their turns, so
 // that follow-ups there are answered in context.
 type threadStore struct{ c *lru[[]answer.Turn] }
@@ -33,7 +29,7 @@ func (t *threadStore) add(id string, turn answer.Turn) {
 		// Clip so append never writes into an array a history already
 		// handed out (or a concurrent reader) still shares.
 		turns = append(slices.Clip(turns), turn)
-		return turns[max(0, len(turns)-maxTurns):]
+		return turns[max(0, len(turns)-answer.MaxTurns):]
 	})
 }
 

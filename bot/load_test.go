@@ -50,7 +50,7 @@ func TestLoadManyAskersFewSlots(t *testing.T) {
 	const total = users * perUser
 	open := make(chan struct{})
 	h := start(t, func(c *Config, d *Deps) {
-		d.Answer = gatedPipeline{open: open, delay: 5 * time.Millisecond}
+		d.Answer = gatedPipeline{open: open, delay: 5 * time.Millisecond}.Answer
 		c.RatePerMinute, c.RateBurst, c.MaxConcurrent, c.MaxQueue = 4, 2, 2, 20
 	})
 	begin := time.Now()

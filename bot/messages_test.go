@@ -14,7 +14,7 @@ import (
 func TestChatterIsNotRecordedAsSeen(t *testing.T) {
 	const me, guild, other = "100000000000000001", "300000000000000001", "200000000000000009"
 	ix := defaultIndex(t)
-	b, err := New(Config{Token: token}, Deps{Answer: extractive{&answer.Extractive{Index: ix}}, Library: ix, Summary: &answer.Summarizer{Index: ix}})
+	b, err := New(Config{Token: token}, Deps{Answer: extractive(&answer.Extractive{Index: ix}), Library: ix, Summary: &answer.Summarizer{Index: ix}})
 	if err != nil {
 		t.Fatal(err)
 	}
