@@ -28,15 +28,17 @@ func TestAdmitQuestion(t *testing.T) {
 	for _, tt := range tests {
 		for _, from := range []string{fromMessage, fromSlash} {
 			t.Run(tt.name+"/"+from, func(t *testing.T) {
-				b := &Bot{limiter: newRateLimiter(1, 1), metrics: newBotMetrics()}
+				b := &Bot{adm: newAdmission(Config{RatePerMinute: 1, RateBurst: 1}, nil), metrics: newBotMetrics()}
 				for range tt.asked { // one a minute: the next is refused for a minute
-					b.limiter.allow(asker, time.Now())
+					b.adm.limiter.allow(asker, time.Now())
 				}
-				b.closing.Store(tt.closing)
+				if tt.closing {
+					<-b.adm.close()
+				}
 				var told []string
 				ok := b.admitQuestion(tt.q, asker, "fr", from, func(s string) { told = append(told, s) })
 				if ok {
-					b.running.Done()
+					b.adm.done()
 				}
 				if ok != tt.wantOK {
 					t.Errorf("got admitted %v, want %v", ok, tt.wantOK)

@@ -10,8 +10,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -74,6 +72,7 @@ type Config struct {
 	Logger     *slog.Logger
 }
 
+// defaults fills in the zero values, so a Config needs only a token.
 func (c *Config) defaults() {
 	c.RatePerMinute = cmp.Or(c.RatePerMinute, 4)
 	c.RateBurst = cmp.Or(c.RateBurst, 2)
@@ -88,31 +87,30 @@ func (c *Config) defaults() {
 	}
 }
 
-// Bot is a running Discord bot.
+// Bot is a running Discord bot. It is made of parts with separate state,
+// each in its own file: the commands (commands.go, cmd_*.go), admission
+// of work (admission.go), replies on Discord (replies.go, sinks.go), the
+// conversations and answers it remembers (history.go), feedback and
+// metrics; Bot itself only wires them to the session.
 type Bot struct {
 	cfg      Config
 	deps     Deps
 	log      *slog.Logger
-	sess     *discordgo.Session
-	limiter  *rateLimiter
-	gate     *gate
-	seen     *dedupe
-	feedback *feedbackStore
-	metrics  *botMetrics
+	commands commandSet
+	adm      *admission
+	replies  *replies
+	ready    *readiness
+	sess     *discordgo.Session // set by Run
 	threads  *threadStore
 	answers  *answerCache
-	watched  map[string]bool
+	feedback *feedbackStore // nil: votes are counted, not stored
+	metrics  *botMetrics
+	watched  map[string]bool // channels where every message is a question
 
-	me      atomic.Pointer[discordgo.User]
-	ready   chan struct{}
-	readyMu sync.Once
-	closing atomic.Bool
 	// work is the parent of every answer's context; cancelling it abandons
-	// the answers still running at the end of a shutdown.
+	// the answers still running at the end of a shutdown. Run sets both.
 	work    context.Context
 	abandon context.CancelFunc
-	running sync.WaitGroup
-	trackMu sync.Mutex // orders track's Add before shutdown's Wait
 }
 
 // New checks the configuration and prepares a bot; Run connects it.
@@ -124,13 +122,12 @@ func New(cfg Config, deps Deps) (*Bot, error) {
 		return nil, errors.New("bot needs an answerer, a library and a summarizer")
 	}
 	cfg.defaults()
-	b := &Bot{cfg: cfg, deps: deps, log: cfg.Logger,
-		limiter: newRateLimiter(cfg.RatePerMinute, cfg.RateBurst), gate: newGate(cfg.MaxConcurrent, cfg.MaxQueue),
-		seen: newDedupe(4096), metrics: newBotMetrics(), threads: newThreadStore(1000), answers: newAnswerCache(1000),
-		watched: map[string]bool{}, ready: make(chan struct{})}
-	// The gate keeps the in-flight and queued gauges current on every
+	b := &Bot{cfg: cfg, deps: deps, log: cfg.Logger, commands: commands(),
+		replies: &replies{ttl: cfg.InteractionTTL, log: cfg.Logger}, ready: newReadiness(),
+		metrics: newBotMetrics(), threads: newThreadStore(1000), answers: newAnswerCache(1000), watched: map[string]bool{}}
+	// Admission keeps the in-flight and queued gauges current on every
 	// change, releases included, rather than only when an answer enters.
-	b.gate.observe = b.metrics.observeGate
+	b.adm = newAdmission(cfg, b.metrics.observeGate)
 	if cfg.FeedbackPath != "" {
 		b.feedback = newFeedbackStore(cfg.FeedbackPath)
 	}

@@ -18,19 +18,27 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 // TestCommandsGolden pins the slash commands as Discord receives them, so
 // a change to one command shows in review as a change to what members see.
 func TestCommandsGolden(t *testing.T) {
-	got, err := json.MarshalIndent(commandList(), "", "  ")
+	got, err := json.MarshalIndent(commands().defs(), "", "  ")
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkGolden(t, "commands.golden.json", string(got)+"\n")
 }
 
-// TestHelpGolden pins /help in both languages.
+// TestHelpGolden pins /help as composed from the commands' usage lines.
 func TestHelpGolden(t *testing.T) {
 	for _, l := range []string{"en", "fr"} {
 		t.Run(l, func(t *testing.T) {
-			checkGolden(t, "help_"+l+".golden", say(l, "help", 4)+"\n")
+			checkGolden(t, "help_"+l+".golden", say(l, "help", commands().usage(l), 4)+"\n")
 		})
+	}
+}
+
+// TestCommandNamesAreUnique checks the registry finds every command.
+func TestCommandNamesAreUnique(t *testing.T) {
+	s := commands()
+	if len(s.byName) != len(s.list) {
+		t.Errorf("got %d names for %d commands, want one each", len(s.byName), len(s.list))
 	}
 }
 

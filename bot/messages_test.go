@@ -22,7 +22,7 @@ func TestChatterIsNotRecordedAsSeen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.me.Store(&discordgo.User{ID: me})
+	b.ready.user.Store(&discordgo.User{ID: me})
 	tests := []struct {
 		name string
 		m    *discordgo.Message
@@ -37,7 +37,7 @@ func TestChatterIsNotRecordedAsSeen(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			b.onMessage(tt.m)
-			if !b.seen.first("m:" + tt.m.ID) {
+			if !b.adm.firstDelivery("m:" + tt.m.ID) {
 				t.Errorf("message %s: got it recorded as seen, want the duplicate filter left alone", tt.m.ID)
 			}
 		})

@@ -59,12 +59,12 @@ var texts = map[string][2]string{
 	"unknownDoc": {"Unknown document. Start typing a title and pick one from the list.", "Document inconnu. Tapez le début d'un titre et choisissez dans la liste."},
 	"help": {"**citebot** answers questions about the indexed articles and cites its sources.\n" +
 		"• Mention me with a question, or write in a channel I watch; I answer in a thread, and follow-ups there keep the context.\n" +
-		"• `/ask question:` answer here · `/summary [document:]` summary of one article or all · `/sources` the articles · `/search query:` the best passages (only you see them) · `/reindex` rebuild the index (Manage Server)\n" +
+		"• %s\n" +
 		"• 👍/👎 under an answer tell us if it helped; **Sources** shows the passages and their scores.\n" +
 		"Limits: %d questions a minute per person; answers are grounded in the articles only.",
 		"**citebot** répond aux questions sur les articles indexés en citant ses sources.\n" +
 			"• Mentionnez-moi avec une question, ou écrivez dans un salon que je surveille ; je réponds dans un fil, où les questions suivantes gardent le contexte.\n" +
-			"• `/ask question:` réponse ici · `/summary [document:]` résumé d'un article ou de tous · `/sources` les articles · `/search query:` les meilleurs passages (visibles par vous seul) · `/reindex` reconstruire l'index (Gérer le serveur)\n" +
+			"• %s\n" +
 			"• 👍/👎 sous une réponse nous disent si elle a aidé ; **Sources** montre les passages et leurs scores.\n" +
 			"Limites : %d questions par minute et par personne ; les réponses s'appuient uniquement sur les articles."},
 }
