@@ -43,3 +43,24 @@ func TestChatterIsNotRecordedAsSeen(t *testing.T) {
 		})
 	}
 }
+
+func TestStripMention(t *testing.T) {
+	tests := map[string]string{
+		"<@100> Quelle date ?":       "Quelle date ?",
+		"<@!100>   Who?  ":           "Who?",
+		"<@100> ask <@200> about it": "ask <@200> about it",
+		"no mention":                 "no mention",
+	}
+	for in, want := range tests {
+		if got := stripMention(in, "100"); got != want {
+			t.Errorf("stripMention(%q): got %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestThreadNameDropsInvisibleCharacters(t *testing.T) {
+	got := threadName("Qui\u202e est\u200b\nPeter Kyle ?")
+	if got != "Qui est Peter Kyle ?" {
+		t.Errorf("got %q, want the question without control characters", got)
+	}
+}
