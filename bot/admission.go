@@ -40,6 +40,7 @@ func newAdmission(cfg Config, observe func(running, waiting int)) *admission {
 // last ones, saying when asking again will succeed.
 type rateLimitedError struct{ retry time.Duration }
 
+// Error says how long to wait, for logs; askers get the words of say.
 func (e *rateLimitedError) Error() string {
 	return fmt.Sprintf("asked too quickly: retry in %s", e.retry)
 }

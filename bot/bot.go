@@ -1,7 +1,17 @@
 // Package bot is citebot on Discord: questions asked in channels and
 // threads, slash commands, source embeds and feedback buttons. It is the
-// only package that imports discordgo, and it answers through exactly the
-// pipeline the CLI uses, so the CLI remains the way to test answers.
+// only production package that imports discordgo (bot/discordtest, the
+// fake Discord its tests run against, is the other), and it answers
+// through exactly the pipeline the CLI uses, so the CLI remains the way
+// to test answers.
+//
+// A reading order: bot.go (what the bot needs) and run.go (its life);
+// messages.go and the cmd_*.go files (what members do) with commands.go
+// and interactions.go routing to them; answerflow.go (a question from
+// admission to answer); admission.go, ratelimit.go, gate.go, dedupe.go
+// (what work is taken on); replies.go, sinks.go, stream.go (speaking on
+// Discord); text.go, embeds.go, embedfit.go, split.go, splitter.go,
+// markers.go (making text fit Discord); buttons.go, feedback.go, ops.go.
 package bot
 
 import (
@@ -116,7 +126,7 @@ type Bot struct {
 // New checks the configuration and prepares a bot; Run connects it.
 func New(cfg Config, deps Deps) (*Bot, error) {
 	if cfg.Token == "" {
-		return nil, errors.New("DISCORD_TOKEN is not set (see README: Discord bot)")
+		return nil, errors.New("DISCORD_TOKEN is not set (see README: Run the Discord bot)")
 	}
 	if deps.Answer == nil || deps.Library == nil || deps.Summary == nil {
 		return nil, errors.New("bot needs an answerer, a library and a summarizer")

@@ -10,6 +10,8 @@ import (
 	"github.com/bwmarrin/discordgo"
 )
 
+// fieldLen is what a field counts against an embed's 6000 runes; a nil
+// field (no "… and N more") counts nothing.
 func fieldLen(f *discordgo.MessageEmbedField) int {
 	if f == nil {
 		return 0
@@ -29,6 +31,8 @@ type flexField struct {
 	textLen     int    // runes of defuse(text)
 }
 
+// fixedLen is what the field costs with its stretchable text left out:
+// the least it needs to be shown at all.
 func (f flexField) fixedLen() int {
 	return discordLen(f.name) + discordLen(f.pre) + discordLen(f.post)
 }
@@ -51,6 +55,7 @@ func (f flexField) stretchLen(c int) int {
 	return 0
 }
 
+// field renders the field with its text cut to c runes (see shown).
 func (f flexField) field(c int) *discordgo.MessageEmbedField {
 	value := f.pre
 	if n := f.shown(c); n > 0 {

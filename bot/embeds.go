@@ -73,6 +73,9 @@ func answerEmbeds(a answer.Answer) []*discordgo.MessageEmbed {
 	return packFields(sourcesTitle, footer, fields)
 }
 
+// sourceField lays out one source: its number and title (the date kept
+// whole), the quote as the stretchable text, the document ID and URL
+// fixed, since they let a reader check the citation.
 func sourceField(s answer.Source) flexField {
 	label := fmt.Sprintf("[%d] ", s.N)
 	date := ""

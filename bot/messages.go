@@ -108,6 +108,8 @@ func mentions(m *discordgo.Message, me string) bool {
 	return false
 }
 
+// mentionRE matches a user mention, <@id> or the older nickname form
+// <@!id>.
 var mentionRE = regexp.MustCompile(`<@!?(\d+)>`)
 
 // stripMention removes the bot's own mention from a question.

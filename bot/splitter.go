@@ -32,8 +32,12 @@ type codeBlock struct {
 	info                    string
 }
 
+// opener reopens the block in the next part, with its info string so the
+// code keeps its highlighting.
 func (b codeBlock) opener() string { return "```" + b.info + "\n" }
 
+// newSplitter reads text once for every part: blocks, markers and
+// sentence ends, and where the text ends before trailing space.
 func newSplitter(text string, limit int) *splitter {
 	r := []rune(text)
 	s := &splitter{r: r, limit: limit, end: len(r), in: make([]int32, len(r)+1),
@@ -47,6 +51,8 @@ func newSplitter(text string, limit int) *splitter {
 	return s
 }
 
+// findBlocks finds the code blocks as Discord pairs their fences and
+// marks the positions inside each, so cuts can keep code intact.
 func (s *splitter) findBlocks() {
 	r := s.r
 	for i := range s.in {
@@ -82,6 +88,7 @@ func (s *splitter) findBlocks() {
 	}
 }
 
+// isFence reports a ``` at i; the caller ensures three runes remain.
 func isFence(r []rune, i int) bool { return r[i] == '`' && r[i+1] == '`' && r[i+2] == '`' }
 
 // isInfoRune accepts what Discord takes as a code block's language.
@@ -89,6 +96,9 @@ func isInfoRune(c rune) bool {
 	return c < utf8.RuneSelf && (unicode.IsLetter(c) || unicode.IsDigit(c) || strings.ContainsRune("_+-.#", c))
 }
 
+// findMarkers marks the positions inside citation markers, where no cut
+// may fall, and the sentence ends, after any markers that follow them,
+// since a marker belongs to the sentence before it.
 func (s *splitter) findMarkers() {
 	r := s.r
 	for i := 0; i < len(r); i++ {
@@ -109,6 +119,7 @@ func (s *splitter) findMarkers() {
 	}
 }
 
+// skipSpace returns the first non-space position from i.
 func (s *splitter) skipSpace(i int) int {
 	for i < len(s.r) && unicode.IsSpace(s.r[i]) {
 		i++
@@ -117,15 +128,19 @@ func (s *splitter) skipSpace(i int) int {
 }
 
 // The cut rules, best first: each tells whether position p is such a cut.
+//
+// paragraph: a blank line.
 func (s *splitter) paragraph(p int) bool {
 	return p+1 < len(s.r) && s.r[p] == '\n' && s.r[p+1] == '\n'
 }
 
+// line: a line break, or the edge of a code block.
 func (s *splitter) line(p int) bool {
 	edge := s.in[p] < 0 && ((p > 0 && s.in[p-1] >= 0) || (p < len(s.r) && s.in[p+1] >= 0))
 	return edge || (p < len(s.r) && s.r[p] == '\n')
 }
 
+// sentenceEnd: after a sentence and its markers (see findMarkers).
 func (s *splitter) sentenceEnd(p int) bool { return s.sentence[p] }
 
 // space refuses the space before a marker: the marker belongs to the text

@@ -40,6 +40,8 @@ func truncate(s string, n int) string {
 	return strings.TrimRightFunc(string(kept), unicode.IsSpace) + "…"
 }
 
+// lastIndexRune is strings.LastIndexByte for runes, so truncate can find
+// an open "[" in what it keeps without converting back to a string.
 func lastIndexRune(r []rune, c rune) int {
 	for i := len(r) - 1; i >= 0; i-- {
 		if r[i] == c {
@@ -50,6 +52,8 @@ func lastIndexRune(r []rune, c rune) int {
 }
 
 var (
+	// massMentions breaks up @everyone and @here with a zero-width space,
+	// so they no longer read as pings.
 	massMentions = strings.NewReplacer("@everyone", "@\u200beveryone", "@here", "@\u200bhere")
 	// maskedLink is Discord's [text](url), the URL allowing one level of
 	// parentheses as in Wikipedia links.

@@ -44,6 +44,8 @@ func say(lang, key string, args ...any) string {
 	return fmt.Sprintf(pick(lang, t[0], t[1]), args...)
 }
 
+// texts are the bot's own messages, English then French, in one place
+// so that the two languages stay in step.
 var texts = map[string][2]string{
 	"empty":      {"Ask me a question about the articles, e.g. `@citebot What did OpenAI offer to US federal employees?`", "Posez-moi une question sur les articles, par exemple `@citebot Quel partenariat le Royaume-Uni a-t-il signé avec OpenAI ?`"},
 	"rateLimit":  {"You are asking quickly: please wait %s before your next question.", "Vous posez beaucoup de questions : merci d'attendre %s avant la suivante."},
