@@ -12,8 +12,7 @@ func askCommand() command {
 	return command{
 		def: &discordgo.ApplicationCommand{Name: "ask", Description: "Ask a question about the articles; the answer cites its sources",
 			DescriptionLocalizations: french("Poser une question sur les articles ; la réponse cite ses sources"),
-			Options: []*discordgo.ApplicationCommandOption{{Type: discordgo.ApplicationCommandOptionString, Name: "question",
-				Description: "Your question", DescriptionLocalizations: *french("Votre question"), Required: true, MaxLength: 2000}}},
+			Options:                  textOption("question", "Your question", "Votre question")},
 		textOpt: "question",
 		usage:   [2]string{"`/ask question:` answer here", "`/ask question:` réponse ici"},
 		run:     runAsk,
@@ -23,14 +22,13 @@ func askCommand() command {
 // runAsk defers at once, then answers by editing the deferred response,
 // exactly as a mention is answered but without a thread.
 func runAsk(b *Bot, c call) {
-	q := c.opts["question"]
-	out, end, ok := b.beginQuestion(c, q, false)
+	out, end, ok := b.beginQuestion(c, false)
 	if !ok {
 		return
 	}
 	defer end()
 	ctx, cancel := context.WithCancel(b.work)
 	defer cancel()
-	b.answerQueued(ctx, out, askedQuestion{text: q, lang: c.lang, key: c.i.ID, from: fromSlash,
+	b.answerQueued(ctx, out, askedQuestion{text: c.text, lang: c.lang, key: c.i.ID, from: fromSlash,
 		tell: out.tell, queued: func(text string) { out.progress(text) }})
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/citebot/citebot/answer"
 )
 
 // command is one slash command with everything about it in one place —
@@ -12,9 +14,9 @@ import (
 // a command touches its one cmd_*.go file.
 type command struct {
 	def *discordgo.ApplicationCommand
-	// textOpt names the option holding the question or query, if any: its
-	// language is the replies' language when the client's locale is not
-	// French.
+	// textOpt names the option holding the question or query, if any: it
+	// is the call's text, whose language is the replies' language when
+	// the client's locale is not French.
 	textOpt string
 	usage   [2]string // its line in /help, in English and French; empty for none
 	run     func(b *Bot, c call)
@@ -23,10 +25,12 @@ type command struct {
 }
 
 // call is one invocation of a command: the interaction, its string
-// options and the language to reply in.
+// options, its text (the question or query, if the command takes one)
+// and the language to reply in.
 type call struct {
 	i    *discordgo.Interaction
 	opts map[string]string
+	text string
 	lang string
 }
 
@@ -72,6 +76,14 @@ func (s commandSet) usage(lang string) string {
 	return strings.Join(lines, " · ")
 }
 
+// textOption is the one required text option of a command taking a
+// question, bounded as answer.Validate bounds questions, so that Discord
+// stops a longer text before it is sent.
+func textOption(name, en, fr string) []*discordgo.ApplicationCommandOption {
+	return []*discordgo.ApplicationCommandOption{{Type: discordgo.ApplicationCommandOptionString, Name: name,
+		Description: en, DescriptionLocalizations: *french(fr), Required: true, MaxLength: answer.MaxQuestionRunes}}
+}
+
 // french localizes a description for French clients; the English text is
 // the default.
 func french(s string) *map[discordgo.Locale]string {
@@ -99,7 +111,8 @@ func (b *Bot) onCommand(i *discordgo.Interaction) {
 		return
 	}
 	opts := options(data.Options)
-	cmd.run(b, call{i: i, opts: opts, lang: lang(i.Locale, opts[cmd.textOpt])})
+	text := opts[cmd.textOpt]
+	cmd.run(b, call{i: i, opts: opts, text: text, lang: lang(i.Locale, text)})
 }
 
 // onAutocomplete lets the command being typed offer choices.
@@ -109,12 +122,12 @@ func (b *Bot) onAutocomplete(i *discordgo.Interaction) {
 	}
 }
 
-// beginQuestion admits a command's question like any question (checked,
+// beginQuestion admits the call's text like any question (checked,
 // rate-limited, refusals shown to the member only), then acknowledges it:
 // see begin.
-func (b *Bot) beginQuestion(c call, q string, ephemeral bool) (*interactionSink, func(), bool) {
+func (b *Bot) beginQuestion(c call, ephemeral bool) (*interactionSink, func(), bool) {
 	refuse := func(text string) { b.replies.respond(c.i, text, true) }
-	return b.begin(c, b.admitQuestion(q, userID(c.i), c.lang, fromSlash, refuse), ephemeral)
+	return b.begin(c, b.admitQuestion(c.text, userID(c.i), c.lang, fromSlash, refuse), ephemeral)
 }
 
 // beginWork admits a command's work that is not a question, refused only
