@@ -59,11 +59,13 @@ type recordingPipeline struct {
 	log  []pipelineCall
 }
 
+// pipelineCall is one question and history a pipeline was given.
 type pipelineCall struct {
 	q       string
 	history []answer.Turn
 }
 
+// Answer records the call and answers with next.
 func (p *recordingPipeline) Answer(ctx context.Context, q string, h []answer.Turn, d func(string)) (answer.Answer, error) {
 	p.mu.Lock()
 	p.log = append(p.log, pipelineCall{q, h})
@@ -71,6 +73,7 @@ func (p *recordingPipeline) Answer(ctx context.Context, q string, h []answer.Tur
 	return p.next(ctx, q, h, d)
 }
 
+// calls returns a copy of the calls so far.
 func (p *recordingPipeline) calls() []pipelineCall {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -100,11 +103,14 @@ func TestSlashAskIsDeferredThenEdited(t *testing.T) {
 	}
 }
 
+// blockingPipeline answers only once release is closed, so a test can
+// see what the bot does before the answer.
 type blockingPipeline struct {
 	next    answer.Pipeline
 	release chan struct{}
 }
 
+// Answer waits for release (or the end of ctx), then answers with next.
 func (p blockingPipeline) Answer(ctx context.Context, q string, h []answer.Turn, d func(string)) (answer.Answer, error) {
 	select {
 	case <-p.release:
@@ -117,6 +123,8 @@ func (p blockingPipeline) Answer(ctx context.Context, q string, h []answer.Turn,
 // longPipeline answers with a text far over Discord's limit, streamed.
 type longPipeline struct{ started chan struct{} }
 
+// Answer streams the start of a long text, waits for started if set,
+// then returns the whole text with one source.
 func (p longPipeline) Answer(ctx context.Context, q string, _ []answer.Turn, d func(string)) (answer.Answer, error) {
 	var b strings.Builder
 	for i := 0; i < 60; i++ {

@@ -14,6 +14,7 @@ import (
 // stuckPipeline never answers: it waits for its context to end.
 type stuckPipeline struct{ entered chan struct{} }
 
+// Answer signals entered, then waits for ctx to end, as a hung model.
 func (p stuckPipeline) Answer(ctx context.Context, _ string, _ []answer.Turn, _ func(string)) (answer.Answer, error) {
 	if p.entered != nil {
 		p.entered <- struct{}{}
@@ -49,6 +50,7 @@ type panicky struct {
 	next  answer.Pipeline
 }
 
+// Answer panics the first time, then answers with next.
 func (p *panicky) Answer(ctx context.Context, q string, h []answer.Turn, d func(string)) (answer.Answer, error) {
 	if p.calls.Add(1) == 1 {
 		panic("boom")
@@ -94,11 +96,13 @@ func TestDuplicateEventIsAnsweredOnce(t *testing.T) {
 	}
 }
 
+// countingPipeline counts the questions it answers with next.
 type countingPipeline struct {
 	n    *atomic.Int32
 	next answer.Pipeline
 }
 
+// Answer counts the call and answers with next.
 func (p countingPipeline) Answer(ctx context.Context, q string, h []answer.Turn, d func(string)) (answer.Answer, error) {
 	p.n.Add(1)
 	return p.next(ctx, q, h, d)

@@ -156,6 +156,7 @@ func keepsNonSpace(t *testing.T, text string, parts []string) {
 	}
 }
 
+// nonSpace is s without its white space, what splitting must keep.
 func nonSpace(s string) []rune {
 	return []rune(strings.Join(strings.FieldsFunc(s, unicode.IsSpace), ""))
 }

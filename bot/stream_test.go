@@ -16,6 +16,8 @@ type recordSink struct {
 	seen  chan struct{}
 }
 
+// progress records text and signals seen, so tests wait for each edit
+// without sleeping.
 func (r *recordSink) progress(text string) error {
 	r.mu.Lock()
 	r.shown = append(r.shown, text)
@@ -24,6 +26,7 @@ func (r *recordSink) progress(text string) error {
 	return nil
 }
 
+// final is unused by the streamer.
 func (r *recordSink) final([]string, []*discordgo.MessageEmbed, []discordgo.MessageComponent) error {
 	return nil
 }
