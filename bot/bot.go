@@ -100,8 +100,9 @@ func (c *Config) defaults() {
 // Bot is a running Discord bot. It is made of parts with separate state,
 // each in its own file: the commands (commands.go, cmd_*.go), admission
 // of work (admission.go), replies on Discord (replies.go, sinks.go), the
-// conversations and answers it remembers (history.go), feedback and
-// metrics; Bot itself only wires them to the session.
+// conversations it remembers (history.go), the buttons and the answers
+// they find (buttons.go), feedback and metrics; Bot itself only wires
+// them to the session.
 type Bot struct {
 	cfg      Config
 	deps     Deps

@@ -41,17 +41,3 @@ func (t *threadStore) add(id string, turn answer.Turn) {
 		return turns[max(0, len(turns)-answer.MaxTurns):]
 	})
 }
-
-// answerCache keeps recent answers by key for the buttons under them: the
-// Sources button shows their passages, feedback records their content.
-type answerCache struct{ c *lru[answer.Answer] }
-
-// newAnswerCache keeps the last size answers; older buttons then say the
-// sources have expired.
-func newAnswerCache(size int) *answerCache { return &answerCache{newLRU[answer.Answer](size)} }
-
-// put keeps ans under key, the ID its buttons carry.
-func (a *answerCache) put(key string, ans answer.Answer) { a.c.put(key, ans) }
-
-// get returns the answer a button's key names, if still kept.
-func (a *answerCache) get(key string) (answer.Answer, bool) { return a.c.get(key) }
