@@ -16,51 +16,91 @@ const (
 	fromSlash   = "slash"
 )
 
+// askedQuestion is a question on its way to an answer, with what the answering
+// flow needs to know of where it was asked, so that a mention and /ask are
+// answered by the same code.
+type askedQuestion struct {
+	text string
+	lang string
+	key  string // the event's ID: finds the answer for its buttons, names it in the log
+	from string // fromMessage or fromSlash
+	// conversation, when set, is the channel whose history the answer
+	// continues and then extends, so follow-ups there keep the context.
+	conversation string
+	tell         func(string) // a short message to the asker: a refusal, an error
+	queued       func(string) // where the asker's place in line is shown
+}
+
+// logAttrs names the question's event in the log.
+func (q askedQuestion) logAttrs() []any {
+	if q.from == fromSlash {
+		return []any{"interaction", q.key}
+	}
+	return []any{"message", q.key}
+}
+
 // admitQuestion checks a question and its asker's rate before any work,
 // the same way wherever the question came from, and tells the asker
 // through refuse why it will not be answered. On true, the caller owns a
-// running slot and must call b.running.Done.
+// running slot and must call b.adm.done.
 func (b *Bot) admitQuestion(q, user, l, from string, refuse func(string)) bool {
-	if err := answer.Validate(q); err != nil {
-		if errors.Is(err, answer.ErrEmptyQuestion) {
-			refuse(say(l, "empty"))
-		} else {
-			refuse(err.Error())
-		}
-		return false
-	}
-	if ok, retry := b.limiter.allow(user, time.Now()); !ok {
+	err := b.adm.question(q, user, time.Now())
+	var limited *rateLimitedError
+	switch {
+	case err == nil:
+		return true
+	case errors.Is(err, answer.ErrEmptyQuestion):
+		refuse(say(l, "empty"))
+	case errors.As(err, &limited):
 		b.metrics.questions.WithLabelValues(from, "rate_limited").Inc()
-		refuse(say(l, "rateLimit", wait(retry)))
-		return false
-	}
-	if !b.track() {
+		refuse(say(l, "rateLimit", wait(limited.retry)))
+	case errors.Is(err, errClosed):
 		refuse(say(l, "restarting"))
-		return false
+	default:
+		refuse(err.Error())
 	}
-	return true
+	return false
+}
+
+// answerQueued waits for an answering slot, telling the asker where they
+// stand meanwhile, then answers q in out. Every failure, a panic in the
+// pipeline included, is told to the asker rather than left unanswered.
+func (b *Bot) answerQueued(ctx context.Context, out sink, q askedQuestion) {
+	defer b.recoverTell(q.lang, q.tell)
+	release, err := b.queue(ctx, q.lang, q.queued)
+	if err != nil {
+		b.failure(err, q.lang, q.from, q.tell, q.logAttrs()...)
+		return
+	}
+	defer release()
+	if err := b.answerInto(ctx, out, q); err != nil {
+		b.failure(err, q.lang, q.from, q.tell, q.logAttrs()...)
+	}
 }
 
 // answerInto runs the pipeline for q and shows the result in out:
 // progressively while a model streams, then in full with the sources
-// embed and the buttons. key identifies the answer for its buttons;
-// remember, when set, records the answer before it is shown, so a quick
-// follow-up already sees it.
-func (b *Bot) answerInto(ctx context.Context, out sink, q string, history []answer.Turn, key, from string, remember func(answer.Answer)) (answer.Answer, error) {
+// embed and the buttons. The answer joins q's conversation before it is
+// shown, so a quick follow-up already sees it.
+func (b *Bot) answerInto(ctx context.Context, out sink, q askedQuestion) error {
 	start := time.Now()
+	var history []answer.Turn
+	if q.conversation != "" {
+		history = b.threads.history(q.conversation)
+	}
 	a, err := b.streamInto(out, func(onDelta func(string)) (answer.Answer, error) {
-		return b.deps.Answer.Answer(ctx, q, history, onDelta)
+		return b.deps.Answer(ctx, q.text, history, onDelta)
 	})
 	if err != nil {
-		return a, err
+		return err
 	}
 	b.metrics.latency.WithLabelValues("retrieve").Observe(a.Timings.Retrieve.Seconds())
 	b.metrics.latency.WithLabelValues("generate").Observe(a.Timings.Generate.Seconds())
-	if remember != nil {
-		remember(a)
+	if q.conversation != "" {
+		b.threads.add(q.conversation, answer.Turn{Question: q.text, Answer: a.Text})
 	}
 	sent := time.Now()
-	err = b.show(out, key, a)
+	err = b.show(out, q.key, a)
 	b.metrics.latency.WithLabelValues("discord").Observe(time.Since(sent).Seconds())
 	b.metrics.latency.WithLabelValues("total").Observe(time.Since(start).Seconds())
 	outcome := "answered"
@@ -70,8 +110,8 @@ func (b *Bot) answerInto(ctx context.Context, out sink, q string, history []answ
 	if err != nil {
 		outcome = "error"
 	}
-	b.metrics.questions.WithLabelValues(from, outcome).Inc()
-	return a, err
+	b.metrics.questions.WithLabelValues(q.from, outcome).Inc()
+	return err
 }
 
 // show keeps a under key for the buttons under it, then shows it in full
@@ -79,6 +119,15 @@ func (b *Bot) answerInto(ctx context.Context, out sink, q string, history []answ
 func (b *Bot) show(out sink, key string, a answer.Answer) error {
 	b.answers.put(key, a)
 	return out.final(splitMessage(answerText(a), maxContent), answerEmbeds(a), buttons(key, a))
+}
+
+// answerText is what the message says: the answer and its notice.
+func answerText(a answer.Answer) string {
+	text := a.Text
+	if a.Notice != "" {
+		text += "\n\n_" + a.Notice + "_"
+	}
+	return defuse(text)
 }
 
 // streamInto runs produce, showing what it streams in out at most once
@@ -94,10 +143,9 @@ func (b *Bot) streamInto(out sink, produce func(onDelta func(string)) (answer.An
 // queue waits for a free answering slot, telling the asker where they
 // stand when they have to wait. The caller must call the returned release.
 func (b *Bot) queue(ctx context.Context, l string, tell func(string)) (func(), error) {
-	release, _, err := b.gate.enterNotify(ctx, func(position int) {
+	return b.adm.queue(ctx, func(position int) {
 		tell(say(l, "queued", position))
 	})
-	return release, err
 }
 
 // recoverTell is deferred around answering: a panic in the pipeline is
@@ -110,12 +158,18 @@ func (b *Bot) recoverTell(l string, tell func(string)) {
 }
 
 // failure tells the asker what went wrong in a word and logs the detail.
+// A question the pipeline found unusable — say, nothing but mentions once
+// chat markup is stripped — gets the pipeline's reason.
 func (b *Bot) failure(err error, l, from string, tell func(string), attrs ...any) {
 	switch {
+	case errors.Is(err, answer.ErrEmptyQuestion):
+		tell(say(l, "empty"))
+	case errors.Is(err, answer.ErrInvalidQuestion):
+		tell(err.Error())
 	case errors.Is(err, errQueueFull):
 		b.metrics.questions.WithLabelValues(from, "queue_full").Inc()
 		tell(say(l, "queueFull"))
-	case errors.Is(err, errClosed), errors.Is(err, context.Canceled), b.closing.Load():
+	case errors.Is(err, errClosed), errors.Is(err, context.Canceled), b.adm.stopping():
 		tell(say(l, "restarting"))
 	default:
 		b.metrics.questions.WithLabelValues(from, "error").Inc()

@@ -1,9 +1,13 @@
 package bot
 
 import (
+	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/citebot/citebot/answer"
 )
 
 // TestAdmitQuestion checks what a question is refused with before any work
@@ -28,15 +32,17 @@ func TestAdmitQuestion(t *testing.T) {
 	for _, tt := range tests {
 		for _, from := range []string{fromMessage, fromSlash} {
 			t.Run(tt.name+"/"+from, func(t *testing.T) {
-				b := &Bot{limiter: newRateLimiter(1, 1), metrics: newBotMetrics()}
+				b := &Bot{adm: newAdmission(Config{RatePerMinute: 1, RateBurst: 1}, nil), metrics: newBotMetrics()}
 				for range tt.asked { // one a minute: the next is refused for a minute
-					b.limiter.allow(asker, time.Now())
+					b.adm.limiter.allow(asker, time.Now())
 				}
-				b.closing.Store(tt.closing)
+				if tt.closing {
+					<-b.adm.close()
+				}
 				var told []string
 				ok := b.admitQuestion(tt.q, asker, "fr", from, func(s string) { told = append(told, s) })
 				if ok {
-					b.running.Done()
+					b.adm.done()
 				}
 				if ok != tt.wantOK {
 					t.Errorf("got admitted %v, want %v", ok, tt.wantOK)
@@ -46,5 +52,31 @@ func TestAdmitQuestion(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestFailureTellsTheAsker checks the words an asker gets when answering
+// fails: the pipeline's verdict on the question, or a failure of ours.
+func TestFailureTellsTheAsker(t *testing.T) {
+	long := answer.Validate(strings.Repeat("é", 2001))
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"empty question", answer.ErrEmptyQuestion, say("fr", "empty")},
+		{"question too long", long, long.Error()},
+		{"queue full", errQueueFull, say("fr", "queueFull")},
+		{"anything else", errors.New("boom"), say("fr", "failed")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := &Bot{adm: newAdmission(Config{}, nil), metrics: newBotMetrics(), log: slog.New(slog.DiscardHandler)}
+			var told []string
+			b.failure(tt.err, "fr", fromMessage, func(s string) { told = append(told, s) })
+			if len(told) != 1 || told[0] != tt.want {
+				t.Errorf("got told %q, want %q", told, tt.want)
+			}
+		})
 	}
 }

@@ -1,7 +1,17 @@
 // Package bot is citebot on Discord: questions asked in channels and
 // threads, slash commands, source embeds and feedback buttons. It is the
-// only package that imports discordgo, and it answers through exactly the
-// pipeline the CLI uses, so the CLI remains the way to test answers.
+// only production package that imports discordgo (bot/discordtest, the
+// fake Discord its tests run against, is the other), and it answers
+// through exactly the pipeline the CLI uses, so the CLI remains the way
+// to test answers.
+//
+// A reading order: bot.go (what the bot needs) and run.go (its life);
+// messages.go and the cmd_*.go files (what members do) with commands.go
+// and interactions.go routing to them; answerflow.go (a question from
+// admission to answer); admission.go, ratelimit.go, gate.go, dedupe.go
+// (what work is taken on); replies.go, sinks.go, stream.go (speaking on
+// Discord); text.go, embeds.go, embedfit.go, split.go, splitter.go,
+// markers.go (making text fit Discord); buttons.go, feedback.go, ops.go.
 package bot
 
 import (
@@ -10,8 +20,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -19,12 +27,6 @@ import (
 	"github.com/citebot/citebot/answer"
 	"github.com/citebot/citebot/retrieval"
 )
-
-// Pipeline answers a question given the conversation so far, streaming to
-// onDelta when set (answer.Generator, or the extractive answerer).
-type Pipeline interface {
-	Answer(ctx context.Context, q string, history []answer.Turn, onDelta func(string)) (answer.Answer, error)
-}
 
 // Library is the index as the bot browses it.
 type Library interface {
@@ -38,10 +40,11 @@ type Summarizer interface {
 	Corpus(ctx context.Context, lang string, onDelta func(string)) (answer.Answer, error)
 }
 
-// Deps are the parts of citebot the bot serves. Reindex rebuilds the index
-// and says what changed.
+// Deps are the parts of citebot the bot serves. Answer is the same
+// pipeline the CLI runs, so the CLI remains the way to test answers;
+// Reindex rebuilds the index and says what changed.
 type Deps struct {
-	Answer  Pipeline
+	Answer  answer.Pipeline
 	Library Library
 	Summary Summarizer
 	Reindex func(ctx context.Context) (string, error)
@@ -79,6 +82,7 @@ type Config struct {
 	Logger     *slog.Logger
 }
 
+// defaults fills in the zero values, so a Config needs only a token.
 func (c *Config) defaults() {
 	c.RatePerMinute = cmp.Or(c.RatePerMinute, 4)
 	c.RateBurst = cmp.Or(c.RateBurst, 2)
@@ -93,49 +97,48 @@ func (c *Config) defaults() {
 	}
 }
 
-// Bot is a running Discord bot.
+// Bot is a running Discord bot. It is made of parts with separate state,
+// each in its own file: the commands (commands.go, cmd_*.go), admission
+// of work (admission.go), replies on Discord (replies.go, sinks.go), the
+// conversations it remembers (history.go), the buttons and the answers
+// they find (buttons.go), feedback and metrics; Bot itself only wires
+// them to the session.
 type Bot struct {
 	cfg      Config
 	deps     Deps
 	log      *slog.Logger
-	sess     *discordgo.Session
-	limiter  *rateLimiter
-	gate     *gate
-	seen     *dedupe
-	feedback *feedbackStore
-	metrics  *botMetrics
+	commands commandSet
+	adm      *admission
+	replies  *replies
+	ready    *readiness
+	sess     *discordgo.Session // set by Run
 	threads  *threadStore
 	answers  *answerCache
-	watched  map[string]bool
+	feedback *feedbackStore // nil: votes are counted, not stored
+	metrics  *botMetrics
+	watched  map[string]bool // channels where every message is a question
 
-	me      atomic.Pointer[discordgo.User]
-	ready   chan struct{}
-	readyMu sync.Once
-	closing atomic.Bool
 	// work is the parent of every answer's context; cancelling it abandons
-	// the answers still running at the end of a shutdown.
+	// the answers still running at the end of a shutdown. Run sets both.
 	work    context.Context
 	abandon context.CancelFunc
-	running sync.WaitGroup
-	trackMu sync.Mutex // orders track's Add before shutdown's Wait
 }
 
 // New checks the configuration and prepares a bot; Run connects it.
 func New(cfg Config, deps Deps) (*Bot, error) {
 	if cfg.Token == "" {
-		return nil, errors.New("DISCORD_TOKEN is not set (see README: Discord bot)")
+		return nil, errors.New("DISCORD_TOKEN is not set (see README: Run the Discord bot)")
 	}
 	if deps.Answer == nil || deps.Library == nil || deps.Summary == nil {
 		return nil, errors.New("bot needs an answerer, a library and a summarizer")
 	}
 	cfg.defaults()
-	b := &Bot{cfg: cfg, deps: deps, log: cfg.Logger,
-		limiter: newRateLimiter(cfg.RatePerMinute, cfg.RateBurst), gate: newGate(cfg.MaxConcurrent, cfg.MaxQueue),
-		seen: newDedupe(4096), metrics: newBotMetrics(), threads: newThreadStore(1000), answers: newAnswerCache(1000),
-		watched: map[string]bool{}, ready: make(chan struct{})}
-	// The gate keeps the in-flight and queued gauges current on every
+	b := &Bot{cfg: cfg, deps: deps, log: cfg.Logger, commands: commands(),
+		replies: &replies{ttl: cfg.InteractionTTL, log: cfg.Logger}, ready: newReadiness(),
+		metrics: newBotMetrics(), threads: newThreadStore(1000), answers: newAnswerCache(1000), watched: map[string]bool{}}
+	// Admission keeps the in-flight and queued gauges current on every
 	// change, releases included, rather than only when an answer enters.
-	b.gate.observe = b.metrics.observeGate
+	b.adm = newAdmission(cfg, b.metrics.observeGate)
 	if cfg.FeedbackPath != "" {
 		b.feedback = newFeedbackStore(cfg.FeedbackPath)
 	}

@@ -34,23 +34,29 @@ type harness struct {
 	once sync.Once
 }
 
+// syncBuffer is a bytes.Buffer the bot's logger and the test can share
+// across goroutines under -race.
 type syncBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
 }
 
+// Write appends p under the lock.
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.Write(p)
 }
 
+// String returns what was logged so far.
 func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
 }
 
+// defaultIndex is the real index of the bundled corpus, so flows are
+// tested on the answers the bot would give.
 func defaultIndex(t *testing.T) *retrieval.Index {
 	t.Helper()
 	docs, _, err := corpus.Load(corpus.Default())
@@ -65,10 +71,10 @@ func defaultIndex(t *testing.T) *retrieval.Index {
 }
 
 // extractive answers with the real offline pipeline.
-type extractive struct{ ex *answer.Extractive }
-
-func (e extractive) Answer(ctx context.Context, q string, _ []answer.Turn, _ func(string)) (answer.Answer, error) {
-	return e.ex.Answer(ctx, q, nil, nil)
+func extractive(ex *answer.Extractive) answer.Pipeline {
+	return func(ctx context.Context, q string, _ []answer.Turn, _ func(string)) (answer.Answer, error) {
+		return ex.Answer(ctx, q, nil, nil)
+	}
 }
 
 // start runs a bot on the real index and pipeline unless the test swaps
@@ -82,7 +88,7 @@ func start(t *testing.T, edit func(*Config, *Deps)) *harness {
 	cfg := Config{Token: token, HTTPClient: fake.Client(), FeedbackPath: t.TempDir() + "/feedback.jsonl",
 		EditInterval: 10 * time.Millisecond, ShutdownTimeout: 5 * time.Second,
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
-	deps := Deps{Answer: extractive{&answer.Extractive{Index: ix}}, Library: ix, Summary: &answer.Summarizer{Index: ix},
+	deps := Deps{Answer: extractive(&answer.Extractive{Index: ix}), Library: ix, Summary: &answer.Summarizer{Index: ix},
 		Reindex: func(context.Context) (string, error) { return "5 documents", nil }}
 	if edit != nil {
 		edit(&cfg, &deps)
@@ -108,6 +114,8 @@ func (h *harness) shutdown(t *testing.T) {
 	h.once.Do(func() { h.stopAndCheck(t) })
 }
 
+// stopAndCheck stops the bot and checks Run returns in time without
+// having logged the token.
 func (h *harness) stopAndCheck(t *testing.T) {
 	h.stop()
 	select {
@@ -123,6 +131,8 @@ func (h *harness) stopAndCheck(t *testing.T) {
 	}
 }
 
+// ctxFor bounds a test's waits, so a missing request fails the test
+// rather than hanging it.
 func ctxFor(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	t.Cleanup(cancel)
@@ -146,6 +156,7 @@ func (h *harness) wait(t *testing.T, matchers ...func(discordtest.Request) bool)
 	return r
 }
 
+// dispatch sends a gateway event to the bot as Discord would.
 func (h *harness) dispatch(t *testing.T, event string, data any) {
 	t.Helper()
 	if err := h.fake.Dispatch(event, data); err != nil {
@@ -174,6 +185,8 @@ type body struct {
 	} `json:"data"`
 }
 
+// decode reads a recorded request's body, failing the test if it is not
+// the JSON Discord expects.
 func decode(t *testing.T, r discordtest.Request) body {
 	t.Helper()
 	var b body

@@ -2,50 +2,162 @@ package bot
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/citebot/citebot/answer"
 )
 
-// manageServer hides /reindex from members without Manage Server; the
-// handler checks again, since server admins can override command rights.
-var manageServer = int64(discordgo.PermissionManageServer)
+// command is one slash command with everything about it in one place —
+// what Discord shows, its line in /help, what it does — so that changing
+// a command touches its one cmd_*.go file.
+type command struct {
+	def *discordgo.ApplicationCommand
+	// textOpt names the option holding the question or query, if any: it
+	// is the call's text, whose language is the replies' language when
+	// the client's locale is not French.
+	textOpt string
+	usage   [2]string // its line in /help, in English and French; empty for none
+	run     func(b *Bot, c call)
+	// complete, when set, answers autocomplete on the command's options.
+	complete func(b *Bot, i *discordgo.Interaction)
+}
 
-func commandList() []*discordgo.ApplicationCommand {
-	str := discordgo.ApplicationCommandOptionString
-	fr := func(s string) *map[discordgo.Locale]string { return &map[discordgo.Locale]string{discordgo.French: s} }
-	return []*discordgo.ApplicationCommand{
-		{Name: "ask", Description: "Ask a question about the articles; the answer cites its sources",
-			DescriptionLocalizations: fr("Poser une question sur les articles ; la réponse cite ses sources"),
-			Options: []*discordgo.ApplicationCommandOption{{Type: str, Name: "question", Description: "Your question",
-				DescriptionLocalizations: *fr("Votre question"), Required: true, MaxLength: 2000}}},
-		{Name: "summary", Description: "Summary of one article, or of all of them",
-			DescriptionLocalizations: fr("Résumé d'un article, ou de tous"),
-			Options: []*discordgo.ApplicationCommandOption{
-				{Type: str, Name: "document", Description: "The article (start typing its title)", Autocomplete: true,
-					DescriptionLocalizations: *fr("L'article (tapez le début de son titre)")},
-				{Type: str, Name: "lang", Description: "Language of the summary", Choices: []*discordgo.ApplicationCommandOptionChoice{
-					{Name: "English", Value: "en"}, {Name: "Français", Value: "fr"}}},
-			}},
-		{Name: "sources", Description: "The indexed articles", DescriptionLocalizations: fr("Les articles indexés")},
-		{Name: "search", Description: "The best passages for a query, with their scores (only you see them)",
-			DescriptionLocalizations: fr("Les meilleurs passages pour une recherche, avec leurs scores (visibles par vous seul)"),
-			Options: []*discordgo.ApplicationCommandOption{{Type: str, Name: "query", Description: "What to look for",
-				DescriptionLocalizations: *fr("Ce qu'il faut chercher"), Required: true, MaxLength: 2000}}},
-		{Name: "reindex", Description: "Rebuild the index from the articles (Manage Server)",
-			DescriptionLocalizations: fr("Reconstruire l'index des articles (Gérer le serveur)"), DefaultMemberPermissions: &manageServer},
-		{Name: "help", Description: "How to use citebot", DescriptionLocalizations: fr("Comment utiliser citebot")},
+// call is one invocation of a command: the interaction, its string
+// options, its text (the question or query, if the command takes one)
+// and the language to reply in.
+type call struct {
+	i    *discordgo.Interaction
+	opts map[string]string
+	text string
+	lang string
+}
+
+// commandSet is the bot's commands in the order Discord and /help list
+// them, found by name when an interaction arrives.
+type commandSet struct {
+	list   []command
+	byName map[string]command
+}
+
+// commands lists every command the bot offers; a new command is a
+// cmd_*.go file and a line here.
+func commands() commandSet {
+	return newCommandSet(askCommand(), summaryCommand(), sourcesCommand(), searchCommand(), reindexCommand(), helpCommand())
+}
+
+// newCommandSet indexes cs by name, keeping their order.
+func newCommandSet(cs ...command) commandSet {
+	s := commandSet{list: cs, byName: make(map[string]command, len(cs))}
+	for _, c := range cs {
+		s.byName[c.def.Name] = c
 	}
+	return s
+}
+
+// defs are the definitions Discord registers, in order.
+func (s commandSet) defs() []*discordgo.ApplicationCommand {
+	defs := make([]*discordgo.ApplicationCommand, len(s.list))
+	for i, c := range s.list {
+		defs[i] = c.def
+	}
+	return defs
+}
+
+// usage is the commands' lines for /help in lang, on one line.
+func (s commandSet) usage(lang string) string {
+	var lines []string
+	for _, c := range s.list {
+		if line := pick(lang, c.usage[0], c.usage[1]); line != "" {
+			lines = append(lines, line)
+		}
+	}
+	return strings.Join(lines, " · ")
+}
+
+// textOption is the one required text option of a command taking a
+// question, bounded as answer.Validate bounds questions, so that Discord
+// stops a longer text before it is sent.
+func textOption(name, en, fr string) []*discordgo.ApplicationCommandOption {
+	return []*discordgo.ApplicationCommandOption{{Type: discordgo.ApplicationCommandOptionString, Name: name,
+		Description: en, DescriptionLocalizations: *french(fr), Required: true, MaxLength: answer.MaxQuestionRunes}}
+}
+
+// french localizes a description for French clients; the English text is
+// the default.
+func french(s string) *map[discordgo.Locale]string {
+	return &map[discordgo.Locale]string{discordgo.French: s}
 }
 
 // registerCommands replaces the application's commands in one bulk
 // overwrite: on the configured guild (visible at once) or globally.
 func (b *Bot) registerCommands() error {
-	app := b.me.Load().ID
+	app := b.ready.me().ID
 	if b.sess.State != nil && b.sess.State.Application != nil && b.sess.State.Application.ID != "" {
 		app = b.sess.State.Application.ID
 	}
-	if _, err := b.sess.ApplicationCommandBulkOverwrite(app, b.cfg.GuildID, commandList()); err != nil {
+	if _, err := b.sess.ApplicationCommandBulkOverwrite(app, b.cfg.GuildID, b.commands.defs()); err != nil {
 		return fmt.Errorf("register slash commands: %w", err)
 	}
 	return nil
+}
+
+// onCommand runs the slash command an interaction names.
+func (b *Bot) onCommand(i *discordgo.Interaction) {
+	data := i.ApplicationCommandData()
+	cmd, ok := b.commands.byName[data.Name]
+	if !ok {
+		return
+	}
+	opts := options(data.Options)
+	text := opts[cmd.textOpt]
+	cmd.run(b, call{i: i, opts: opts, text: text, lang: lang(i.Locale, text)})
+}
+
+// onAutocomplete lets the command being typed offer choices.
+func (b *Bot) onAutocomplete(i *discordgo.Interaction) {
+	if cmd, ok := b.commands.byName[i.ApplicationCommandData().Name]; ok && cmd.complete != nil {
+		cmd.complete(b, i)
+	}
+}
+
+// beginQuestion admits the call's text like any question (checked,
+// rate-limited, refusals shown to the member only), then acknowledges it:
+// see begin.
+func (b *Bot) beginQuestion(c call, ephemeral bool) (*interactionSink, func(), bool) {
+	refuse := func(text string) { b.replies.respond(c.i, text, true) }
+	return b.begin(c, b.admitQuestion(c.text, userID(c.i), c.lang, fromSlash, refuse), ephemeral)
+}
+
+// beginWork admits a command's work that is not a question, refused only
+// while the bot stops, then acknowledges it: see begin.
+func (b *Bot) beginWork(c call, ephemeral bool) (*interactionSink, func(), bool) {
+	ok := b.adm.track()
+	if !ok {
+		b.replies.respond(c.i, say(c.lang, "restarting"), true)
+	}
+	return b.begin(c, ok, ephemeral)
+}
+
+// begin acknowledges admitted work at once with a deferred response
+// (Discord wants one within three seconds) and returns the sink that
+// fills it in and end, to call when the work is over. It returns false
+// when the work was not admitted, or Discord did not take the
+// acknowledgement (the work is then already ended).
+func (b *Bot) begin(c call, admitted, ephemeral bool) (*interactionSink, func(), bool) {
+	if !admitted {
+		return nil, nil, false
+	}
+	out, ok := b.replies.deferred(c.i, ephemeral)
+	if !ok {
+		b.adm.done()
+		return nil, nil, false
+	}
+	return out, b.adm.done, true
+}
+
+// fail tells the member a command failed, in a word, and logs the detail.
+func (b *Bot) fail(c call, out *interactionSink, err error) {
+	b.failure(err, c.lang, fromSlash, out.tell, "interaction", c.i.ID)
 }

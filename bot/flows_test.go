@@ -38,7 +38,7 @@ func TestWatchedChannelAndFollowUpInThread(t *testing.T) {
 	h := start(t, func(c *Config, d *Deps) {
 		c.Channels = []string{channel}
 		p.next = d.Answer
-		d.Answer = p
+		d.Answer = p.Answer
 	})
 	m := h.fake.MessageCreate(channel, h.fake.GuildID(), asker, question, false)
 	h.dispatch(t, "MESSAGE_CREATE", m)
@@ -54,23 +54,26 @@ func TestWatchedChannelAndFollowUpInThread(t *testing.T) {
 
 // recordingPipeline records the questions and histories it is given.
 type recordingPipeline struct {
-	next Pipeline
+	next answer.Pipeline
 	mu   sync.Mutex
 	log  []pipelineCall
 }
 
+// pipelineCall is one question and history a pipeline was given.
 type pipelineCall struct {
 	q       string
 	history []answer.Turn
 }
 
+// Answer records the call and answers with next.
 func (p *recordingPipeline) Answer(ctx context.Context, q string, h []answer.Turn, d func(string)) (answer.Answer, error) {
 	p.mu.Lock()
 	p.log = append(p.log, pipelineCall{q, h})
 	p.mu.Unlock()
-	return p.next.Answer(ctx, q, h, d)
+	return p.next(ctx, q, h, d)
 }
 
+// calls returns a copy of the calls so far.
 func (p *recordingPipeline) calls() []pipelineCall {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -79,7 +82,7 @@ func (p *recordingPipeline) calls() []pipelineCall {
 
 func TestSlashAskIsDeferredThenEdited(t *testing.T) {
 	release := make(chan struct{})
-	h := start(t, func(_ *Config, d *Deps) { d.Answer = blockingPipeline{next: d.Answer, release: release} })
+	h := start(t, func(_ *Config, d *Deps) { d.Answer = blockingPipeline{next: d.Answer, release: release}.Answer })
 	i := h.fake.SlashCommand("ask", map[string]any{"question": question}, asker, h.fake.GuildID(), channel, 0)
 	h.dispatch(t, "INTERACTION_CREATE", i)
 	// The pipeline cannot finish until the deferral is seen: the
@@ -100,23 +103,28 @@ func TestSlashAskIsDeferredThenEdited(t *testing.T) {
 	}
 }
 
+// blockingPipeline answers only once release is closed, so a test can
+// see what the bot does before the answer.
 type blockingPipeline struct {
-	next    Pipeline
+	next    answer.Pipeline
 	release chan struct{}
 }
 
+// Answer waits for release (or the end of ctx), then answers with next.
 func (p blockingPipeline) Answer(ctx context.Context, q string, h []answer.Turn, d func(string)) (answer.Answer, error) {
 	select {
 	case <-p.release:
 	case <-ctx.Done():
 		return answer.Answer{}, ctx.Err()
 	}
-	return p.next.Answer(ctx, q, h, d)
+	return p.next(ctx, q, h, d)
 }
 
 // longPipeline answers with a text far over Discord's limit, streamed.
 type longPipeline struct{ started chan struct{} }
 
+// Answer streams the start of a long text, waits for started if set,
+// then returns the whole text with one source.
 func (p longPipeline) Answer(ctx context.Context, q string, _ []answer.Turn, d func(string)) (answer.Answer, error) {
 	var b strings.Builder
 	for i := 0; i < 60; i++ {
@@ -135,7 +143,7 @@ func (p longPipeline) Answer(ctx context.Context, q string, _ []answer.Turn, d f
 
 func TestLongAnswerIsSplitAndProgressive(t *testing.T) {
 	started := make(chan struct{})
-	h := start(t, func(_ *Config, d *Deps) { d.Answer = longPipeline{started: started} })
+	h := start(t, func(_ *Config, d *Deps) { d.Answer = longPipeline{started: started}.Answer })
 	i := h.fake.SlashCommand("ask", map[string]any{"question": question}, asker, h.fake.GuildID(), channel, 0)
 	h.dispatch(t, "INTERACTION_CREATE", i)
 	// The partial text arrives as an edit before the answer is complete.

@@ -21,7 +21,7 @@ func TestThreadStoreConcurrentFollowUps(t *testing.T) {
 		ts.add(id, answer.Turn{Question: "first"}) // leaves spare capacity to share
 		start := make(chan struct{})
 		var wg sync.WaitGroup
-		for g := range maxTurns - 1 {
+		for g := range answer.MaxTurns - 1 {
 			wg.Go(func() {
 				<-start
 				ts.add(id, answer.Turn{Question: fmt.Sprint("q", g)})
@@ -46,15 +46,15 @@ func TestThreadStoreConcurrentFollowUps(t *testing.T) {
 func TestThreadStoreKeepsLastTurns(t *testing.T) {
 	ts := newThreadStore(10)
 	ts.start("t")
-	for i := range maxTurns + 2 {
+	for i := range answer.MaxTurns + 2 {
 		ts.add("t", answer.Turn{Question: fmt.Sprint(i)})
 	}
 	before := ts.history("t")
 	ts.add("t", answer.Turn{Question: "next"})
-	if len(before) != maxTurns || before[0].Question != "2" || before[maxTurns-1].Question != fmt.Sprint(maxTurns+1) {
-		t.Errorf("got history %+v, want the last %d turns, 2..%d", before, maxTurns, maxTurns+1)
+	if len(before) != answer.MaxTurns || before[0].Question != "2" || before[answer.MaxTurns-1].Question != fmt.Sprint(answer.MaxTurns+1) {
+		t.Errorf("got history %+v, want the last %d turns, 2..%d", before, answer.MaxTurns, answer.MaxTurns+1)
 	}
-	if after := ts.history("t"); len(after) != maxTurns || after[maxTurns-1].Question != "next" {
-		t.Errorf("got history %+v after another turn, want it last of %d", after, maxTurns)
+	if after := ts.history("t"); len(after) != answer.MaxTurns || after[answer.MaxTurns-1].Question != "next" {
+		t.Errorf("got history %+v after another turn, want it last of %d", after, answer.MaxTurns)
 	}
 }

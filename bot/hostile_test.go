@@ -80,7 +80,7 @@ func TestInjectedArticleIsInertAndObeyingModelCannotPing(t *testing.T) {
 		t.Fatal(err)
 	}
 	gen := &answer.Generator{Index: ix, LLM: client, CorpusLang: "fr"}
-	h := start(t, func(_ *Config, d *Deps) { d.Answer, d.Library = gen, ix })
+	h := start(t, func(_ *Config, d *Deps) { d.Answer, d.Library = gen.Answer, ix })
 	m := h.fake.MessageCreate(channel, h.fake.GuildID(), asker, h.fake.BotUser().Mention()+" "+question, true)
 	h.dispatch(t, "MESSAGE_CREATE", m)
 	final := h.wait(t, func(r discordtest.Request) bool {

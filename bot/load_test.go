@@ -19,6 +19,8 @@ type gatedPipeline struct {
 	delay time.Duration
 }
 
+// Answer waits for open, then takes delay, then answers with a fixed
+// cited text; it gives up when ctx ends.
 func (p gatedPipeline) Answer(ctx context.Context, q string, _ []answer.Turn, _ func(string)) (answer.Answer, error) {
 	select {
 	case <-p.open:
@@ -50,7 +52,7 @@ func TestLoadManyAskersFewSlots(t *testing.T) {
 	const total = users * perUser
 	open := make(chan struct{})
 	h := start(t, func(c *Config, d *Deps) {
-		d.Answer = gatedPipeline{open: open, delay: 5 * time.Millisecond}
+		d.Answer = gatedPipeline{open: open, delay: 5 * time.Millisecond}.Answer
 		c.RatePerMinute, c.RateBurst, c.MaxConcurrent, c.MaxQueue = 4, 2, 2, 20
 	})
 	begin := time.Now()
@@ -151,6 +153,8 @@ func TestLoadManyAskersFewSlots(t *testing.T) {
 	}
 }
 
+// isRateLimit reports whether s is the rate-limit message, in either
+// language, whatever the wait it names.
 func isRateLimit(s string) bool {
 	for _, l := range []string{"fr", "en"} {
 		prefix, _, _ := strings.Cut(say(l, "rateLimit", "X"), "X")

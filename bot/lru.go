@@ -21,6 +21,7 @@ type lruEntry[V any] struct {
 	val V
 }
 
+// newLRUMap returns an empty map holding at most size entries.
 func newLRUMap[V any](size int) *lruMap[V] {
 	return &lruMap[V]{size: size, order: list.New(), items: make(map[string]*list.Element)}
 }
@@ -60,6 +61,8 @@ func (c *lruMap[V]) oldest() (V, bool) {
 	return el.Value.(*lruEntry[V]).val, true
 }
 
+// removeOldest forgets the least recently used entry: on overflow, and
+// when the rate limiter forgets idle users.
 func (c *lruMap[V]) removeOldest() {
 	if el := c.order.Back(); el != nil {
 		c.order.Remove(el)
@@ -67,6 +70,7 @@ func (c *lruMap[V]) removeOldest() {
 	}
 }
 
+// len is how many entries are kept, for tests of the bound.
 func (c *lruMap[V]) len() int { return c.order.Len() }
 
 // lru is an lruMap safe for concurrent use: the bot keeps per-thread
@@ -77,14 +81,17 @@ type lru[V any] struct {
 	m  *lruMap[V]
 }
 
+// newLRU returns an empty concurrent LRU of at most size entries.
 func newLRU[V any](size int) *lru[V] { return &lru[V]{m: newLRUMap[V](size)} }
 
+// get is lruMap.get under the lock.
 func (c *lru[V]) get(key string) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.m.get(key)
 }
 
+// put is lruMap.put under the lock.
 func (c *lru[V]) put(key string, v V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -4,12 +4,9 @@ import (
 	"context"
 	"regexp"
 	"strings"
-	"time"
 	"unicode"
 
 	"github.com/bwmarrin/discordgo"
-
-	"github.com/citebot/citebot/answer"
 )
 
 // onMessage answers a message that mentions the bot, is posted in a
@@ -18,7 +15,7 @@ import (
 // holds the last 4096 IDs, and recording every message of a busy server
 // would evict a question before Discord redelivers it after a resume.
 func (b *Bot) onMessage(m *discordgo.Message) {
-	me := b.me.Load()
+	me := b.ready.me()
 	if m.Author == nil || m.Author.Bot || me == nil {
 		return
 	}
@@ -27,53 +24,48 @@ func (b *Bot) onMessage(m *discordgo.Message) {
 	if !inThread && !direct && !b.watched[m.ChannelID] && !mentions(m, me.ID) {
 		return
 	}
-	if !b.seen.first("m:" + m.ID) {
+	if !b.adm.firstDelivery("m:" + m.ID) {
 		return
 	}
 	q := stripMention(m.Content, me.ID)
 	l := lang("", q)
-	reply := func(text string) { b.send(m.ChannelID, m.ID, text) }
+	reply := func(text string) { b.replies.send(m.ChannelID, m.ID, text) }
 	if !b.admitQuestion(q, m.Author.ID, l, fromMessage, reply) {
 		return
 	}
-	defer b.running.Done()
+	defer b.adm.done()
 	b.answerMessage(m, q, l, inThread)
 }
 
 // answerMessage shows the bot typing, opens a thread on the question (or
-// stays in the thread it was asked in) and answers there.
+// stays in the thread it was asked in) and answers there, the thread's
+// history as context.
 func (b *Bot) answerMessage(m *discordgo.Message, q, l string, inThread bool) {
 	ctx, cancel := context.WithCancel(b.work)
 	defer cancel()
-	go b.typing(ctx, m.ChannelID)
-	channel := m.ChannelID
-	var ref *discordgo.MessageReference
-	if !inThread && m.GuildID != "" {
-		th, err := b.sess.MessageThreadStartComplex(m.ChannelID, m.ID, &discordgo.ThreadStart{
-			Name: threadName(q), AutoArchiveDuration: 1440})
-		if err == nil {
-			channel = th.ID
-			b.threads.start(th.ID)
-		} else {
-			b.log.Warn("cannot start a thread; replying in the channel", "channel", m.ChannelID, "err", err)
-			ref = m.Reference()
-		}
-	} else {
-		ref = m.Reference()
+	go b.replies.typing(ctx, m.ChannelID)
+	channel, ref := b.replyPlace(m, q, inThread)
+	tell := func(text string) { b.replies.send(channel, "", text) }
+	b.answerQueued(ctx, b.replies.channel(channel, ref), askedQuestion{text: q, lang: l, key: m.ID, from: fromMessage,
+		conversation: channel, tell: tell, queued: tell})
+}
+
+// replyPlace is where a message's answer goes: a new thread on a question
+// asked in a guild channel, so the conversation has a place of its own;
+// otherwise (a thread, a DM, or a thread Discord would not start) the
+// message's channel, replying to the question.
+func (b *Bot) replyPlace(m *discordgo.Message, q string, inThread bool) (string, *discordgo.MessageReference) {
+	if inThread || m.GuildID == "" {
+		return m.ChannelID, m.Reference()
 	}
-	tell := func(text string) { b.send(channel, "", text) }
-	defer b.recoverTell(l, tell)
-	release, err := b.queue(ctx, l, tell)
+	th, err := b.sess.MessageThreadStartComplex(m.ChannelID, m.ID, &discordgo.ThreadStart{
+		Name: threadName(q), AutoArchiveDuration: 1440})
 	if err != nil {
-		b.failure(err, l, fromMessage, tell, "message", m.ID)
-		return
+		b.log.Warn("cannot start a thread; replying in the channel", "channel", m.ChannelID, "err", err)
+		return m.ChannelID, m.Reference()
 	}
-	defer release()
-	out := &channelSink{sess: b.sess, channelID: channel, replyTo: ref}
-	remember := func(a answer.Answer) { b.threads.add(channel, answer.Turn{Question: q, Answer: a.Text}) }
-	if _, err := b.answerInto(ctx, out, q, b.threads.history(channel), m.ID, fromMessage, remember); err != nil {
-		b.failure(err, l, fromMessage, tell, "message", m.ID)
-	}
+	b.threads.start(th.ID)
+	return th.ID, nil
 }
 
 // threadName is the question on one line, without invisible or
@@ -91,34 +83,6 @@ func threadName(q string) string {
 	return truncate(strings.Join(strings.Fields(clean), " "), 90)
 }
 
-// typing keeps the typing indicator on (it lasts about 10 seconds) until
-// ctx ends.
-func (b *Bot) typing(ctx context.Context, channelID string) {
-	t := time.NewTicker(8 * time.Second)
-	defer t.Stop()
-	for {
-		if err := b.sess.ChannelTyping(channelID); err != nil {
-			return
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
-
-// send posts a short message, logging rather than failing.
-func (b *Bot) send(channelID, replyTo, text string) {
-	msg := &discordgo.MessageSend{Content: truncate(text, maxContent), AllowedMentions: noMentions()}
-	if replyTo != "" {
-		msg.Reference = &discordgo.MessageReference{MessageID: replyTo, ChannelID: channelID, FailIfNotExists: new(bool)}
-	}
-	if _, err := b.sess.ChannelMessageSendComplex(channelID, msg); err != nil {
-		b.log.Warn("cannot send a message", "channel", channelID, "err", err)
-	}
-}
-
 // ownThread reports whether a channel is a thread the bot started: one it
 // remembers, or, after a restart, one the state cache says it owns.
 func (b *Bot) ownThread(channelID, me string) bool {
@@ -133,6 +97,8 @@ func (b *Bot) ownThread(channelID, me string) bool {
 	return true
 }
 
+// mentions reports whether m mentions the user me: in a guild, a mention
+// is how a member asks the bot outside the watched channels.
 func mentions(m *discordgo.Message, me string) bool {
 	for _, u := range m.Mentions {
 		if u.ID == me {
@@ -142,6 +108,8 @@ func mentions(m *discordgo.Message, me string) bool {
 	return false
 }
 
+// mentionRE matches a user mention, <@id> or the older nickname form
+// <@!id>.
 var mentionRE = regexp.MustCompile(`<@!?(\d+)>`)
 
 // stripMention removes the bot's own mention from a question.

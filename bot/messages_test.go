@@ -14,7 +14,7 @@ import (
 func TestChatterIsNotRecordedAsSeen(t *testing.T) {
 	const me, guild, other = "100000000000000001", "300000000000000001", "200000000000000009"
 	ix := defaultIndex(t)
-	b, err := New(Config{Token: token}, Deps{Answer: extractive{&answer.Extractive{Index: ix}}, Library: ix, Summary: &answer.Summarizer{Index: ix}})
+	b, err := New(Config{Token: token}, Deps{Answer: extractive(&answer.Extractive{Index: ix}), Library: ix, Summary: &answer.Summarizer{Index: ix}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -22,7 +22,7 @@ func TestChatterIsNotRecordedAsSeen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.me.Store(&discordgo.User{ID: me})
+	b.ready.user.Store(&discordgo.User{ID: me})
 	tests := []struct {
 		name string
 		m    *discordgo.Message
@@ -37,9 +37,30 @@ func TestChatterIsNotRecordedAsSeen(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			b.onMessage(tt.m)
-			if !b.seen.first("m:" + tt.m.ID) {
+			if !b.adm.firstDelivery("m:" + tt.m.ID) {
 				t.Errorf("message %s: got it recorded as seen, want the duplicate filter left alone", tt.m.ID)
 			}
 		})
+	}
+}
+
+func TestStripMention(t *testing.T) {
+	tests := map[string]string{
+		"<@100> Quelle date ?":       "Quelle date ?",
+		"<@!100>   Who?  ":           "Who?",
+		"<@100> ask <@200> about it": "ask <@200> about it",
+		"no mention":                 "no mention",
+	}
+	for in, want := range tests {
+		if got := stripMention(in, "100"); got != want {
+			t.Errorf("stripMention(%q): got %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestThreadNameDropsInvisibleCharacters(t *testing.T) {
+	got := threadName("Qui\u202e est\u200b\nPeter Kyle ?")
+	if got != "Qui est Peter Kyle ?" {
+		t.Errorf("got %q, want the question without control characters", got)
 	}
 }

@@ -14,6 +14,7 @@ import (
 // stuckPipeline never answers: it waits for its context to end.
 type stuckPipeline struct{ entered chan struct{} }
 
+// Answer signals entered, then waits for ctx to end, as a hung model.
 func (p stuckPipeline) Answer(ctx context.Context, _ string, _ []answer.Turn, _ func(string)) (answer.Answer, error) {
 	if p.entered != nil {
 		p.entered <- struct{}{}
@@ -25,7 +26,7 @@ func (p stuckPipeline) Answer(ctx context.Context, _ string, _ []answer.Turn, _ 
 func TestShutdownAbandonsWorkWithAMessage(t *testing.T) {
 	entered := make(chan struct{}, 1)
 	h := start(t, func(c *Config, d *Deps) {
-		d.Answer = stuckPipeline{entered: entered}
+		d.Answer = stuckPipeline{entered: entered}.Answer
 		c.ShutdownTimeout = 50 * time.Millisecond
 	})
 	i := h.fake.SlashCommand("ask", map[string]any{"question": question}, asker, h.fake.GuildID(), channel, 0)
@@ -46,18 +47,19 @@ func TestShutdownAbandonsWorkWithAMessage(t *testing.T) {
 // panicky panics on its first question, then answers.
 type panicky struct {
 	calls atomic.Int32
-	next  Pipeline
+	next  answer.Pipeline
 }
 
+// Answer panics the first time, then answers with next.
 func (p *panicky) Answer(ctx context.Context, q string, h []answer.Turn, d func(string)) (answer.Answer, error) {
 	if p.calls.Add(1) == 1 {
 		panic("boom")
 	}
-	return p.next.Answer(ctx, q, h, d)
+	return p.next(ctx, q, h, d)
 }
 
 func TestPanicIsRecoveredAndReported(t *testing.T) {
-	h := start(t, func(_ *Config, d *Deps) { d.Answer = &panicky{next: d.Answer} })
+	h := start(t, func(_ *Config, d *Deps) { d.Answer = (&panicky{next: d.Answer}).Answer })
 	first := h.fake.MessageCreate(channel, h.fake.GuildID(), asker, h.fake.BotUser().Mention()+" "+question, true)
 	h.dispatch(t, "MESSAGE_CREATE", first)
 	r := h.wait(t, discordtest.MatchRoute("POST", "/channels/"+first.ID+"/messages"))
@@ -77,7 +79,7 @@ func TestPanicIsRecoveredAndReported(t *testing.T) {
 
 func TestDuplicateEventIsAnsweredOnce(t *testing.T) {
 	var calls atomic.Int32
-	h := start(t, func(_ *Config, d *Deps) { d.Answer = countingPipeline{&calls, d.Answer} })
+	h := start(t, func(_ *Config, d *Deps) { d.Answer = countingPipeline{&calls, d.Answer}.Answer })
 	m := h.fake.MessageCreate(channel, h.fake.GuildID(), asker, h.fake.BotUser().Mention()+" "+question, true)
 	h.dispatch(t, "MESSAGE_CREATE", m)
 	h.dispatch(t, "MESSAGE_CREATE", m)
@@ -94,14 +96,16 @@ func TestDuplicateEventIsAnsweredOnce(t *testing.T) {
 	}
 }
 
+// countingPipeline counts the questions it answers with next.
 type countingPipeline struct {
 	n    *atomic.Int32
-	next Pipeline
+	next answer.Pipeline
 }
 
+// Answer counts the call and answers with next.
 func (p countingPipeline) Answer(ctx context.Context, q string, h []answer.Turn, d func(string)) (answer.Answer, error) {
 	p.n.Add(1)
-	return p.next.Answer(ctx, q, h, d)
+	return p.next(ctx, q, h, d)
 }
 
 func TestExpiredInteractionFallsBackToChannel(t *testing.T) {
@@ -118,7 +122,7 @@ func TestExpiredInteractionFallsBackToChannel(t *testing.T) {
 func TestQueueFullIsPolite(t *testing.T) {
 	entered := make(chan struct{}, 2)
 	h := start(t, func(c *Config, d *Deps) {
-		d.Answer = stuckPipeline{entered: entered}
+		d.Answer = stuckPipeline{entered: entered}.Answer
 		c.MaxConcurrent, c.MaxQueue, c.ShutdownTimeout = 1, -1, 10*time.Millisecond
 	})
 	h.dispatch(t, "INTERACTION_CREATE", h.fake.SlashCommand("ask", map[string]any{"question": question}, asker, h.fake.GuildID(), channel, 0))
@@ -178,7 +182,7 @@ func TestDiscordRateLimitIsRetried(t *testing.T) {
 
 func TestNewRefusesAnIncompleteSetup(t *testing.T) {
 	ix := defaultIndex(t)
-	full := Deps{Answer: extractive{&answer.Extractive{Index: ix}}, Library: ix, Summary: &answer.Summarizer{Index: ix}}
+	full := Deps{Answer: extractive(&answer.Extractive{Index: ix}), Library: ix, Summary: &answer.Summarizer{Index: ix}}
 	tests := []struct {
 		name string
 		cfg  Config

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -30,10 +32,10 @@ func (b *Bot) Run(ctx context.Context) error {
 	if b.cfg.HTTPClient != nil {
 		sess.Client = b.cfg.HTTPClient
 	}
-	b.sess = sess
+	b.sess, b.replies.sess = sess, sess
 	b.work, b.abandon = context.WithCancel(context.WithoutCancel(ctx))
 	defer b.abandon()
-	sess.AddHandler(b.onReady)
+	sess.AddHandler(b.ready.onReady)
 	sess.AddHandler(func(s *discordgo.Session, m *discordgo.MessageCreate) {
 		b.guard("message", func() { b.onMessage(m.Message) })
 	})
@@ -43,7 +45,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	if err := sess.Open(); err != nil {
 		return connectError(err)
 	}
-	if err := b.waitReady(ctx); err != nil {
+	if err := b.ready.wait(ctx, b.cfg.ReadyTimeout); err != nil {
 		sess.Close()
 		return err
 	}
@@ -59,22 +61,9 @@ func (b *Bot) Run(ctx context.Context) error {
 		}
 		b.log.Info("serving /healthz and /metrics", "addr", addr.String())
 	}
-	b.log.Info("connected to Discord", "user", b.me.Load().Username, "guild", b.cfg.GuildID)
+	b.log.Info("connected to Discord", "user", b.ready.me().Username, "guild", b.cfg.GuildID)
 	<-ctx.Done()
 	return b.shutdown()
-}
-
-func (b *Bot) waitReady(ctx context.Context) error {
-	t := time.NewTimer(b.cfg.ReadyTimeout)
-	defer t.Stop()
-	select {
-	case <-b.ready:
-		return nil
-	case <-t.C:
-		return errNotReady
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // connectError turns gateway close codes into what the operator must fix.
@@ -91,36 +80,24 @@ func connectError(err error) error {
 	return fmt.Errorf("connect to Discord: %w", err)
 }
 
-func (b *Bot) onReady(_ *discordgo.Session, r *discordgo.Ready) {
-	b.me.Store(r.User)
-	b.readyMu.Do(func() { close(b.ready) })
-}
-
+// healthy is what /healthz reports: connected and not stopping.
 func (b *Bot) healthy() bool {
-	return !b.closing.Load() && b.sess != nil && b.sess.DataReady
+	return !b.adm.stopping() && b.sess != nil && b.sess.DataReady
 }
 
 // shutdown stops taking questions, waits for the answers in flight, then
 // abandons what is left and closes the session.
 func (b *Bot) shutdown() error {
-	b.trackMu.Lock()
-	b.closing.Store(true)
-	b.trackMu.Unlock()
-	b.gate.close()
+	idle := b.adm.close()
 	b.log.Info("stopping: finishing the answers in flight", "timeout", b.cfg.ShutdownTimeout)
-	done := make(chan struct{})
-	go func() {
-		b.running.Wait()
-		close(done)
-	}()
 	t := time.NewTimer(b.cfg.ShutdownTimeout)
 	defer t.Stop()
 	select {
-	case <-done:
+	case <-idle:
 	case <-t.C:
 		b.log.Warn("abandoning the answers still running")
 		b.abandon()
-		<-done // abandoned handlers tell their askers and return promptly
+		<-idle // abandoned handlers tell their askers and return promptly
 	}
 	if b.feedback != nil {
 		b.feedback.close()
@@ -139,13 +116,40 @@ func (b *Bot) guard(what string, f func()) {
 	f()
 }
 
-// track registers work in flight; it returns false while shutting down.
-func (b *Bot) track() bool {
-	b.trackMu.Lock()
-	defer b.trackMu.Unlock()
-	if b.closing.Load() {
-		return false
+// readiness is the gateway's READY as the bot needs it: who the bot is
+// (to spot its mentions and its threads) and whether Discord has
+// confirmed the connection, which Run waits for before registering
+// commands.
+type readiness struct {
+	user  atomic.Pointer[discordgo.User]
+	ready chan struct{}
+	once  sync.Once
+}
+
+// newReadiness returns a readiness waiting for READY.
+func newReadiness() *readiness { return &readiness{ready: make(chan struct{})} }
+
+// onReady is the session's READY handler; READY comes again after each
+// reconnection, and only the first closes ready.
+func (r *readiness) onReady(_ *discordgo.Session, ev *discordgo.Ready) {
+	r.user.Store(ev.User)
+	r.once.Do(func() { close(r.ready) })
+}
+
+// me is the bot's own user, nil before READY.
+func (r *readiness) me() *discordgo.User { return r.user.Load() }
+
+// wait waits for READY, at most timeout: a gateway that never says READY
+// usually means a bad token or a missing intent (errNotReady says which).
+func (r *readiness) wait(ctx context.Context, timeout time.Duration) error {
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	select {
+	case <-r.ready:
+		return nil
+	case <-t.C:
+		return errNotReady
+	case <-ctx.Done():
+		return ctx.Err()
 	}
-	b.running.Add(1)
-	return true
 }

@@ -6,6 +6,26 @@ import (
 	"github.com/bwmarrin/discordgo"
 )
 
+// maxContent is Discord's limit on a message's text, in characters.
+const maxContent = 2000
+
+// noMentions is the allowed_mentions of every message the bot sends: an
+// empty parse list, so no text from a user, an article or a model can ping
+// @everyone, a role or a user. (A nil list would be sent as null.)
+func noMentions() *discordgo.MessageAllowedMentions {
+	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
+}
+
+// sink is where an answer is shown: a message in a channel or thread, or
+// an interaction's response. The answering flow writes to either alike.
+type sink interface {
+	// progress shows the partial text of a streamed answer.
+	progress(text string) error
+	// final shows the answer in parts of at most maxContent characters;
+	// embeds and components go with the last part.
+	final(parts []string, embeds []*discordgo.MessageEmbed, components []discordgo.MessageComponent) error
+}
+
 // channelSink shows an answer as messages in a channel or thread: the
 // first progress creates the message (replying to the question), later
 // ones edit it.
@@ -16,6 +36,8 @@ type channelSink struct {
 	msgID     string
 }
 
+// progress posts the partial text as a reply to the question, then edits
+// that one message, so a streamed answer does not flood the channel.
 func (c *channelSink) progress(text string) error {
 	if c.msgID == "" {
 		m, err := c.sess.ChannelMessageSendComplex(c.channelID, &discordgo.MessageSend{
@@ -31,6 +53,8 @@ func (c *channelSink) progress(text string) error {
 	return err
 }
 
+// final puts the first part in the progress message (or a new reply) and
+// posts the others after it, the embeds and buttons with the last.
 func (c *channelSink) final(parts []string, embeds []*discordgo.MessageEmbed, components []discordgo.MessageComponent) error {
 	for i, part := range parts {
 		last := i == len(parts)-1
@@ -74,8 +98,12 @@ type interactionSink struct {
 // result. Like the rest of a reply, it is not retried if Discord fails.
 func (s *interactionSink) tell(text string) { s.final([]string{text}, nil, nil) }
 
+// expired reports whether the token may have lapsed, after which Discord
+// refuses edits of the response.
 func (s *interactionSink) expired() bool { return time.Since(s.start) > s.ttl }
 
+// progress edits the response with the partial text; past the token's
+// lifetime it shows nothing until final.
 func (s *interactionSink) progress(text string) error {
 	if s.expired() {
 		return nil
@@ -84,6 +112,8 @@ func (s *interactionSink) progress(text string) error {
 	return err
 }
 
+// final puts the first part in the response and the others in
+// follow-ups, or in the channel once the token has expired.
 func (s *interactionSink) final(parts []string, embeds []*discordgo.MessageEmbed, components []discordgo.MessageComponent) error {
 	if s.expired() {
 		late := &channelSink{sess: s.sess, channelID: s.i.ChannelID}

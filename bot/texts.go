@@ -10,8 +10,10 @@ import (
 	"github.com/citebot/citebot/analysis"
 )
 
-// lang picks the language of the bot's own messages: the interaction's
-// locale, else the question's language, else English.
+// lang picks the language of the bot's own messages: French for a French
+// interaction locale; English for another locale when there is no text to
+// read; otherwise the question's language, under the one default rule of
+// pick, so a question too short to tell gets French like the corpus.
 func lang(locale discordgo.Locale, question string) string {
 	if strings.HasPrefix(string(locale), "fr") {
 		return "fr"
@@ -19,25 +21,31 @@ func lang(locale discordgo.Locale, question string) string {
 	if locale != "" && question == "" {
 		return "en"
 	}
-	if analysis.Detect(question) == "fr" {
-		return "fr"
-	}
-	return "en"
+	return pick(analysis.Detect(question), "en", "fr")
 }
 
-// say returns one of the bot's messages in lang.
+// pick chooses the English or the French wording: English only when lang
+// is "en", French otherwise, since the corpus is French and
+// answer.Language falls back to "fr". Every choice of language in the bot
+// goes through it, so messages and embeds never disagree.
+func pick(lang, en, fr string) string {
+	if lang == "en" {
+		return en
+	}
+	return fr
+}
+
+// say returns one of the bot's messages in lang (see pick).
 func say(lang, key string, args ...any) string {
 	t, ok := texts[key]
 	if !ok {
 		return key
 	}
-	format := t[0]
-	if lang == "fr" {
-		format = t[1]
-	}
-	return fmt.Sprintf(format, args...)
+	return fmt.Sprintf(pick(lang, t[0], t[1]), args...)
 }
 
+// texts are the bot's own messages, English then French, in one place
+// so that the two languages stay in step.
 var texts = map[string][2]string{
 	"empty":      {"Ask me a question about the articles, e.g. `@citebot What did OpenAI offer to US federal employees?`", "Posez-moi une question sur les articles, par exemple `@citebot Quel partenariat le Royaume-Uni a-t-il signé avec OpenAI ?`"},
 	"rateLimit":  {"You are asking quickly: please wait %s before your next question.", "Vous posez beaucoup de questions : merci d'attendre %s avant la suivante."},
@@ -53,12 +61,12 @@ var texts = map[string][2]string{
 	"unknownDoc": {"Unknown document. Start typing a title and pick one from the list.", "Document inconnu. Tapez le début d'un titre et choisissez dans la liste."},
 	"help": {"**citebot** answers questions about the indexed articles and cites its sources.\n" +
 		"• Mention me with a question, or write in a channel I watch; I answer in a thread, and follow-ups there keep the context.\n" +
-		"• `/ask question:` answer here · `/summary [document:]` summary of one article or all · `/sources` the articles · `/search query:` the best passages (only you see them) · `/reindex` rebuild the index (Manage Server)\n" +
+		"• %s\n" +
 		"• 👍/👎 under an answer tell us if it helped; **Sources** shows the passages and their scores.\n" +
 		"Limits: %d questions a minute per person; answers are grounded in the articles only.",
 		"**citebot** répond aux questions sur les articles indexés en citant ses sources.\n" +
 			"• Mentionnez-moi avec une question, ou écrivez dans un salon que je surveille ; je réponds dans un fil, où les questions suivantes gardent le contexte.\n" +
-			"• `/ask question:` réponse ici · `/summary [document:]` résumé d'un article ou de tous · `/sources` les articles · `/search query:` les meilleurs passages (visibles par vous seul) · `/reindex` reconstruire l'index (Gérer le serveur)\n" +
+			"• %s\n" +
 			"• 👍/👎 sous une réponse nous disent si elle a aidé ; **Sources** montre les passages et leurs scores.\n" +
 			"Limites : %d questions par minute et par personne ; les réponses s'appuient uniquement sur les articles."},
 }

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/citebot/citebot/answer"
 	"github.com/citebot/citebot/bot"
 	"github.com/citebot/citebot/retrieval"
 )
@@ -59,15 +58,7 @@ func (e *env) botDeps(live *retrieval.Live, minCov float64) (bot.Deps, string, e
 	if err != nil {
 		return bot.Deps{}, "", err
 	}
-	return bot.Deps{Answer: pipeline(ask), Library: live, Summary: summarizer, Reindex: e.reindexer(live)}, mode, nil
-}
-
-// pipeline adapts an answer.Pipeline to the bot's Pipeline interface.
-// TODO(merge): removed when the bot takes answer.Pipeline.
-type pipeline answer.Pipeline
-
-func (p pipeline) Answer(ctx context.Context, q string, history []answer.Turn, onDelta func(string)) (answer.Answer, error) {
-	return p(ctx, q, history, onDelta)
+	return bot.Deps{Answer: ask, Library: live, Summary: summarizer, Reindex: e.reindexer(live)}, mode, nil
 }
 
 // reindexer rebuilds the index from the corpus on disk and swaps it in;

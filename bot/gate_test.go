@@ -3,126 +3,12 @@ package bot
 import (
 	"context"
 	"errors"
-	"fmt"
 	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 )
-
-var limitsEpoch = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-
-func TestRateLimiterBurstThenWait(t *testing.T) {
-	tests := []struct {
-		name             string
-		perMinute, burst int
-		wantBurst        int
-		wantWait         time.Duration
-	}{
-		{"6 a minute, burst 3", 6, 3, 3, 10 * time.Second},
-		{"1 a minute, burst 1", 1, 1, 1, time.Minute},
-		{"7 a minute rounds the wait up", 7, 2, 2, 8572 * time.Millisecond},
-		{"burst 0 counts as 1", 60, 0, 1, time.Second},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r := newRateLimiter(tt.perMinute, tt.burst)
-			now := limitsEpoch
-			for i := range tt.wantBurst {
-				if ok, wait := r.allow("u", now); !ok {
-					t.Fatalf("question %d: got refused (wait %v), want allowed", i+1, wait)
-				}
-			}
-			ok, wait := r.allow("u", now)
-			if ok || wait != tt.wantWait {
-				t.Fatalf("after the burst: got %v, %v, want false, %v", ok, wait, tt.wantWait)
-			}
-			if ok, _ := r.allow("u", now.Add(wait-time.Millisecond)); ok {
-				t.Errorf("1ms before the wait ends: got allowed, want refused")
-			}
-			if ok, w := r.allow("u", now.Add(wait)); !ok {
-				t.Errorf("once the wait ends: got refused (wait %v), want allowed", w)
-			}
-			if ok, w := r.allow("u", now.Add(wait)); ok || w <= 0 {
-				t.Errorf("right after: got %v, %v, want false and a positive wait", ok, w)
-			}
-		})
-	}
-}
-
-func TestRateLimiterUsersIndependent(t *testing.T) {
-	r := newRateLimiter(6, 2)
-	for i := range 2 {
-		if ok, _ := r.allow("alice", limitsEpoch); !ok {
-			t.Fatalf("alice question %d: got refused, want allowed", i+1)
-		}
-	}
-	if ok, _ := r.allow("alice", limitsEpoch); ok {
-		t.Fatalf("alice after her burst: got allowed, want refused")
-	}
-	for i := range 2 {
-		if ok, wait := r.allow("bob", limitsEpoch); !ok {
-			t.Errorf("bob question %d: got refused (wait %v), want allowed", i+1, wait)
-		}
-	}
-}
-
-func TestRateLimiterDisabled(t *testing.T) {
-	for _, perMinute := range []int{0, -5} {
-		t.Run(fmt.Sprint(perMinute), func(t *testing.T) {
-			r := newRateLimiter(perMinute, 1)
-			for i := range 1000 {
-				if ok, wait := r.allow("u", limitsEpoch); !ok || wait != 0 {
-					t.Fatalf("question %d: got %v, %v, want true, 0", i+1, ok, wait)
-				}
-			}
-			if r.users != nil {
-				t.Errorf("got %d users tracked, want none", r.users.len())
-			}
-		})
-	}
-}
-
-func TestRateLimiterMemoryBounded(t *testing.T) {
-	r := newRateLimiter(1, 1)
-	for i := range 11_000 {
-		if ok, _ := r.allow(fmt.Sprint("user", i), limitsEpoch); !ok {
-			t.Fatalf("user%d first question: got refused, want allowed", i)
-		}
-	}
-	if n := r.users.len(); n > rateMaxUsers {
-		t.Errorf("got %d users tracked, want at most %d", n, rateMaxUsers)
-	}
-	if ok, _ := r.allow("user10999", limitsEpoch); ok {
-		t.Errorf("newest user asking again: got allowed, want refused (still tracked)")
-	}
-	if ok, _ := r.allow("user0", limitsEpoch); !ok {
-		t.Errorf("oldest user asking again: got refused, want allowed (forgotten)")
-	}
-}
-
-func TestRateLimiterForgetsIdleUsers(t *testing.T) {
-	tests := []struct {
-		name  string
-		later time.Duration
-		want  int
-	}{
-		{"still remembered", rateIdleAfter - time.Second, 2},
-		{"forgotten", rateIdleAfter, 1},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r := newRateLimiter(1, 1)
-			r.allow("idle", limitsEpoch)
-			r.allow("other", limitsEpoch.Add(tt.later))
-			if n := r.users.len(); n != tt.want {
-				t.Errorf("got %d users tracked, want %d", n, tt.want)
-			}
-		})
-	}
-}
 
 // gateResult is what one goroutine's enter returned.
 type gateResult struct {
@@ -437,47 +323,5 @@ func TestGateRefusals(t *testing.T) {
 			}
 			release() // a no-op, safe to defer before checking err
 		})
-	}
-}
-
-func TestDedupe(t *testing.T) {
-	tests := []struct {
-		name string
-		size int
-		ids  []string
-		want []bool
-	}{
-		{"first then repeats", 3, []string{"a", "a", "b", "b", "a"}, []bool{true, false, true, false, false}},
-		{"evicted after size", 2, []string{"a", "b", "c", "a"}, []bool{true, true, true, true}},
-		{"a repeat counts as recent use", 2, []string{"a", "b", "a", "c", "a", "b"}, []bool{true, true, false, true, false, true}},
-		{"size 0 remembers the last one", 0, []string{"a", "a", "b", "a"}, []bool{true, false, true, true}},
-		{"empty IDs are never dropped", 2, []string{"", ""}, []bool{true, true}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			d := newDedupe(tt.size)
-			for i, id := range tt.ids {
-				if got := d.first(id); got != tt.want[i] {
-					t.Errorf("first(%q) at step %d: got %v, want %v", id, i+1, got, tt.want[i])
-				}
-			}
-		})
-	}
-}
-
-func TestDedupeConcurrent(t *testing.T) {
-	d := newDedupe(100)
-	var firsts atomic.Int64
-	var wg sync.WaitGroup
-	for range 50 {
-		wg.Go(func() {
-			if d.first("1234567890") {
-				firsts.Add(1)
-			}
-		})
-	}
-	wg.Wait()
-	if n := firsts.Load(); n != 1 {
-		t.Errorf("got %d goroutines seeing the event first, want 1", n)
 	}
 }

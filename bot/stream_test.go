@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
-	"github.com/gorilla/websocket"
 )
 
 // recordSink records what a streamer shows.
@@ -17,6 +16,8 @@ type recordSink struct {
 	seen  chan struct{}
 }
 
+// progress records text and signals seen, so tests wait for each edit
+// without sleeping.
 func (r *recordSink) progress(text string) error {
 	r.mu.Lock()
 	r.shown = append(r.shown, text)
@@ -25,6 +26,7 @@ func (r *recordSink) progress(text string) error {
 	return nil
 }
 
+// final is unused by the streamer.
 func (r *recordSink) final([]string, []*discordgo.MessageEmbed, []discordgo.MessageComponent) error {
 	return nil
 }
@@ -60,43 +62,5 @@ func TestStreamerKeepsEditsWithinTheLimit(t *testing.T) {
 	s.close()
 	if n := len([]rune(out.shown[0])); n > maxContent {
 		t.Errorf("got an edit of %d characters, want at most %d", n, maxContent)
-	}
-}
-
-func TestStripMention(t *testing.T) {
-	tests := map[string]string{
-		"<@100> Quelle date ?":       "Quelle date ?",
-		"<@!100>   Who?  ":           "Who?",
-		"<@100> ask <@200> about it": "ask <@200> about it",
-		"no mention":                 "no mention",
-	}
-	for in, want := range tests {
-		if got := stripMention(in, "100"); got != want {
-			t.Errorf("stripMention(%q): got %q, want %q", in, got, want)
-		}
-	}
-}
-
-func TestConnectErrorNamesTheFix(t *testing.T) {
-	tests := []struct {
-		code int
-		want string
-	}{
-		{4004, "DISCORD_TOKEN"},
-		{4014, "Message Content intent"},
-		{1006, "connect to Discord"},
-	}
-	for _, tt := range tests {
-		err := connectError(&websocket.CloseError{Code: tt.code})
-		if !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("close %d: got %q, want it to mention %q", tt.code, err, tt.want)
-		}
-	}
-}
-
-func TestThreadNameDropsInvisibleCharacters(t *testing.T) {
-	got := threadName("Qui\u202e est\u200b\nPeter Kyle ?")
-	if got != "Qui est Peter Kyle ?" {
-		t.Errorf("got %q, want the question without control characters", got)
 	}
 }

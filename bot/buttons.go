@@ -1,0 +1,86 @@
+package bot
+
+import (
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/citebot/citebot/answer"
+)
+
+// The custom IDs of the buttons under an answer: a prefix, then the key
+// that finds the answer again (the question's event ID). A vote's ID reads
+// "fb:<vote>:<key>".
+const (
+	voteUpPrefix   = "fb:" + feedbackUp + ":"
+	voteDownPrefix = "fb:" + feedbackDown + ":"
+	sourcesPrefix  = "src:"
+)
+
+// buttons are the feedback and Sources buttons under an answer; key finds
+// the answer again when they are clicked.
+func buttons(key string, a answer.Answer) []discordgo.MessageComponent {
+	row := discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+		discordgo.Button{CustomID: voteUpPrefix + key, Emoji: &discordgo.ComponentEmoji{Name: "👍"}, Style: discordgo.SecondaryButton},
+		discordgo.Button{CustomID: voteDownPrefix + key, Emoji: &discordgo.ComponentEmoji{Name: "👎"}, Style: discordgo.SecondaryButton},
+	}}
+	if len(a.Passages) > 0 {
+		row.Components = append(row.Components, discordgo.Button{CustomID: sourcesPrefix + key, Label: "Sources", Style: discordgo.PrimaryButton})
+	}
+	return []discordgo.MessageComponent{row}
+}
+
+// answerCache keeps recent answers by key for the buttons under them: the
+// Sources button shows their passages, feedback records their content.
+type answerCache struct{ c *lru[answer.Answer] }
+
+// newAnswerCache keeps the last size answers; older buttons then say the
+// sources have expired.
+func newAnswerCache(size int) *answerCache { return &answerCache{newLRU[answer.Answer](size)} }
+
+// put keeps ans under key, the ID its buttons carry.
+func (a *answerCache) put(key string, ans answer.Answer) { a.c.put(key, ans) }
+
+// get returns the answer a button's key names, if still kept.
+func (a *answerCache) get(key string) (answer.Answer, bool) { return a.c.get(key) }
+
+// onComponent handles the buttons under an answer: 👍/👎 record feedback,
+// Sources shows the passages and their scores to the clicker only.
+func (b *Bot) onComponent(i *discordgo.Interaction) {
+	id := i.MessageComponentData().CustomID
+	l := lang(i.Locale, "")
+	switch {
+	case strings.HasPrefix(id, voteUpPrefix), strings.HasPrefix(id, voteDownPrefix):
+		parts := strings.SplitN(id, ":", 3)
+		b.vote(i, parts[1], parts[2], l)
+	case strings.HasPrefix(id, sourcesPrefix):
+		a, ok := b.answers.get(strings.TrimPrefix(id, sourcesPrefix))
+		if !ok || len(a.Passages) == 0 {
+			b.replies.respond(i, say(l, "expired"), true)
+			return
+		}
+		b.replies.respond(i, "", true, passagesEmbed(truncate(a.Question, 200), l, a.Passages))
+	}
+}
+
+// vote appends a feedback record. The answer comes from the cache, or
+// after a restart from the clicked message itself.
+func (b *Bot) vote(i *discordgo.Interaction, vote, key, l string) {
+	rec := feedbackRecord{Time: time.Now().UTC(), UserID: userID(i), Vote: vote, MessageID: key}
+	if a, ok := b.answers.get(key); ok {
+		rec.Question, rec.Answer, rec.Mode = a.Question, a.Text, a.Mode
+		for _, s := range a.Sources {
+			rec.Sources = append(rec.Sources, s.ChunkID)
+		}
+	} else if i.Message != nil {
+		rec.Answer = i.Message.Content
+	}
+	b.metrics.feedback.WithLabelValues(vote).Inc()
+	if b.feedback != nil {
+		if err := b.feedback.add(rec); err != nil {
+			b.log.Error("cannot store feedback", "err", err)
+		}
+	}
+	b.replies.respond(i, say(l, "thanks"), true)
+}

@@ -1,0 +1,35 @@
+package bot
+
+import "github.com/bwmarrin/discordgo"
+
+// searchCommand is /search: the passages retrieval ranks best for a
+// query, with their scores, so members can see why an answer cites them.
+func searchCommand() command {
+	return command{
+		def: &discordgo.ApplicationCommand{Name: "search", Description: "The best passages for a query, with their scores (only you see them)",
+			DescriptionLocalizations: french("Les meilleurs passages pour une recherche, avec leurs scores (visibles par vous seul)"),
+			Options:                  textOption("query", "What to look for", "Ce qu'il faut chercher")},
+		textOpt: "query",
+		usage:   [2]string{"`/search query:` the best passages (only you see them)", "`/search query:` les meilleurs passages (visibles par vous seul)"},
+		run:     runSearch,
+	}
+}
+
+// runSearch shows the best passages and their scores to the asker only;
+// a query is admitted like a question, since it costs an embedding.
+func runSearch(b *Bot, c call) {
+	out, end, ok := b.beginQuestion(c, true)
+	if !ok {
+		return
+	}
+	defer end()
+	results, err := b.deps.Library.Search(b.work, c.text, 5)
+	switch {
+	case err != nil:
+		b.fail(c, out, err)
+	case len(results) == 0:
+		out.tell(say(c.lang, "noResult"))
+	default:
+		out.final([]string{""}, []*discordgo.MessageEmbed{passagesEmbed(truncate(c.text, 200), c.lang, results)}, nil)
+	}
+}
