@@ -25,6 +25,10 @@ type Stats struct {
 	Embedded, Reused, Removed int
 	// Saved is true when the index was written to disk.
 	Saved bool
+	// SaveErr is why a new or changed index could not be written; the
+	// index then works in memory only. Nil when it was saved or had
+	// nothing to save.
+	SaveErr error
 }
 
 // Open builds the index of docs, reusing the vectors and BM25 postings
@@ -52,6 +56,7 @@ func Open(ctx context.Context, docs []corpus.Document, opts Options) (*Index, St
 
 	if opts.Dir != "" && !a.unchanged {
 		if err := ix.save(opts.Dir, want, time.Now().UnixNano()); err != nil {
+			st.SaveErr = err
 			opts.Logger.Warn("cannot persist the index; working in memory", "dir", opts.Dir, "err", err)
 		} else {
 			st.Saved = true
