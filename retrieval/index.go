@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"time"
 
 	chromem "github.com/philippgille/chromem-go"
 
@@ -65,6 +66,13 @@ type Options struct {
 	Progress func(done, total int)
 	// Logger receives warnings (corrupt index, unwritable directory).
 	Logger *slog.Logger
+	// LockTimeout bounds the wait for another process writing Dir;
+	// zero means DefaultLockTimeout.
+	LockTimeout time.Duration
+	// OnWait, when set, is called once when Open starts waiting for
+	// another writer of Dir, with what identifies it ("pid 1234"), so
+	// that a user knows why nothing happens.
+	OnWait func(holder string)
 }
 
 func (o *Options) defaults() {
@@ -76,6 +84,9 @@ func (o *Options) defaults() {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.LockTimeout <= 0 {
+		o.LockTimeout = DefaultLockTimeout
 	}
 }
 

@@ -10,7 +10,9 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/llm"
@@ -149,6 +151,21 @@ func (e *env) indexDir() string {
 	return filepath.Join(e.dataDir, "index", key)
 }
 
+// lockTimeout is how long a command waits for another citebot writing
+// the same index (CITEBOT_LOCK_TIMEOUT), retrieval's default unless set.
+func (e *env) lockTimeout() time.Duration {
+	v := strings.TrimSpace(e.getenv("CITEBOT_LOCK_TIMEOUT"))
+	if v == "" {
+		return retrieval.DefaultLockTimeout
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		e.log.Warn("ignoring CITEBOT_LOCK_TIMEOUT: want a positive duration such as 2m", "value", v)
+		return retrieval.DefaultLockTimeout
+	}
+	return d
+}
+
 // opened is what openIndex reports besides the index: the retrieval
 // statistics and the embedder that built the index, which is the built-in
 // one, not the configured one, when the embedding API failed.
@@ -168,9 +185,13 @@ func (e *env) openIndex(ctx context.Context, progress func(done, total int)) (*r
 		return nil, opened{}, err
 	}
 	dir := e.indexDir()
-	opts := retrieval.Options{Dir: dir, Embedder: emb, Chunking: e.chunking, Progress: progress, Logger: e.log}
+	wait := e.lockTimeout()
+	opts := retrieval.Options{Dir: dir, Embedder: emb, Chunking: e.chunking, Progress: progress, Logger: e.log,
+		LockTimeout: wait, OnWait: func(holder string) {
+			fmt.Fprintf(e.stderr, "waiting for another citebot writing the index in %s (%s); giving up after %v\n", dir, holder, wait)
+		}}
 	ix, st, err := retrieval.Open(ctx, docs, opts)
-	if err != nil && ctx.Err() == nil && !isLocal(emb) {
+	if err != nil && ctx.Err() == nil && !isLocal(emb) && !errors.Is(err, retrieval.ErrBusy) {
 		// The embedding API is down or misconfigured: answer from the
 		// built-in embedder rather than not at all.
 		e.log.Warn("embedding API failed; using the built-in offline embedder", "err", err)
