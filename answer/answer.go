@@ -5,6 +5,7 @@ package answer
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"strings"
 	"time"
@@ -93,16 +94,32 @@ func notice(lang, kind string) string {
 		"regenerated": "The first answer cited no passage; this one was generated again with stricter instructions.",
 		"uncited":     "The language model did not cite the passages; showing extracted passages instead.",
 		"failed":      "The language model is unavailable; showing extracted passages instead.",
+		"degraded":    "Semantic search is unavailable; these passages were found by keywords alone.",
 	}
 	fr := map[string]string{
 		"regenerated": "La première réponse ne citait aucun passage ; celle-ci a été régénérée avec des consignes plus strictes.",
 		"uncited":     "Le modèle de langue n'a pas cité les passages ; voici les passages extraits.",
 		"failed":      "Le modèle de langue est indisponible ; voici les passages extraits.",
+		"degraded":    "La recherche sémantique est indisponible ; ces passages ont été trouvés par mots-clés seulement.",
 	}
 	if lang == "en" {
 		return en[kind]
 	}
 	return fr[kind]
+}
+
+// degradedSearch reports whether err comes with passages ranked by
+// keywords alone because the question could not be embedded; the index
+// has logged why (see retrieval.DegradedError).
+func degradedSearch(err error) bool {
+	var d *retrieval.DegradedError
+	return errors.As(err, &d)
+}
+
+// addNotice puts the notice of kind before any notice a already has, on
+// the same line.
+func addNotice(a *Answer, kind string) {
+	a.Notice = strings.TrimSpace(notice(a.Lang, kind) + " " + a.Notice)
 }
 
 // modelFailed logs that the model failed with cause and what is done

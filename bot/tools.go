@@ -8,6 +8,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/citebot/citebot/answer"
+	"github.com/citebot/citebot/retrieval"
 )
 
 // summary summarises one document (chosen through autocomplete) or the
@@ -54,6 +55,10 @@ func (b *Bot) search(i *discordgo.Interaction, q, l string) {
 		return
 	}
 	results, err := b.deps.Library.Search(b.work, q, 5)
+	var degraded *retrieval.DegradedError
+	if errors.As(err, &degraded) {
+		err = nil // BM25's ranking alone (vector scores 0); the index logged why
+	}
 	switch {
 	case err != nil:
 		b.failure(err, l, fromSlash, out.tell, "interaction", i.ID)

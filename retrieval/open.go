@@ -74,7 +74,7 @@ func Open(ctx context.Context, docs []corpus.Document, opts Options) (*Index, St
 		return nil, st, err
 	}
 	st.Embedded = len(todo)
-	ix := &Index{emb: opts.Embedder, log: opts.Logger, dim: a.dim, vecs: a.vecs, lex: a.lexicon()}
+	ix := &Index{emb: opts.Embedder, log: opts.Logger, queryTimeout: opts.QueryTimeout, dim: a.dim, vecs: a.vecs, lex: a.lexicon()}
 	if err := ix.install(ctx, docs, lay.all); err != nil {
 		return nil, st, err
 	}

@@ -154,14 +154,20 @@ func (e *env) indexDir() string {
 // lockTimeout is how long a command waits for another citebot writing
 // the same index (CITEBOT_LOCK_TIMEOUT), retrieval's default unless set.
 func (e *env) lockTimeout() time.Duration {
-	v := strings.TrimSpace(e.getenv("CITEBOT_LOCK_TIMEOUT"))
+	return e.duration("CITEBOT_LOCK_TIMEOUT", retrieval.DefaultLockTimeout)
+}
+
+// duration reads a positive duration from the environment variable name,
+// or def (with a warning when the value is unreadable).
+func (e *env) duration(name string, def time.Duration) time.Duration {
+	v := strings.TrimSpace(e.getenv(name))
 	if v == "" {
-		return retrieval.DefaultLockTimeout
+		return def
 	}
 	d, err := time.ParseDuration(v)
 	if err != nil || d <= 0 {
-		e.log.Warn("ignoring CITEBOT_LOCK_TIMEOUT: want a positive duration such as 2m", "value", v)
-		return retrieval.DefaultLockTimeout
+		e.log.Warn("ignoring "+name+": want a positive duration such as 30s", "value", v)
+		return def
 	}
 	return d
 }
@@ -187,7 +193,8 @@ func (e *env) openIndex(ctx context.Context, progress func(done, total int)) (*r
 	dir := e.indexDir()
 	wait := e.lockTimeout()
 	opts := retrieval.Options{Dir: dir, Embedder: emb, Chunking: e.chunking, Progress: progress, Logger: e.log,
-		LockTimeout: wait, OnWait: func(holder string) {
+		QueryTimeout: e.duration("CITEBOT_EMBED_TIMEOUT", retrieval.DefaultQueryTimeout),
+		LockTimeout:  wait, OnWait: func(holder string) {
 			fmt.Fprintf(e.stderr, "waiting for another citebot writing the index in %s (%s); giving up after %v\n", dir, holder, wait)
 		}}
 	ix, st, err := retrieval.Open(ctx, docs, opts)
