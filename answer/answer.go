@@ -5,6 +5,7 @@ package answer
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"strings"
 	"time"
@@ -95,6 +96,7 @@ func notice(lang, kind string) string {
 		"failed":      "The language model is unavailable; showing extracted passages instead.",
 		"deadline":    "The language model took too long; showing extracted passages instead.",
 		"cut":         "The answer reached its length limit and was cut.",
+		"degraded":    "Semantic search is unavailable; these passages were found by keywords alone.",
 	}
 	fr := map[string]string{
 		"regenerated": "La première réponse ne citait aucun passage ; celle-ci a été régénérée avec des consignes plus strictes.",
@@ -102,11 +104,26 @@ func notice(lang, kind string) string {
 		"failed":      "Le modèle de langue est indisponible ; voici les passages extraits.",
 		"deadline":    "Le modèle de langue a mis trop de temps ; voici les passages extraits.",
 		"cut":         "La réponse a atteint sa longueur maximale et a été coupée.",
+		"degraded":    "La recherche sémantique est indisponible ; ces passages ont été trouvés par mots-clés seulement.",
 	}
 	if lang == "en" {
 		return en[kind]
 	}
 	return fr[kind]
+}
+
+// degradedSearch reports whether err comes with passages ranked by
+// keywords alone because the question could not be embedded; the index
+// has logged why (see retrieval.DegradedError).
+func degradedSearch(err error) bool {
+	var d *retrieval.DegradedError
+	return errors.As(err, &d)
+}
+
+// addNotice puts the notice of kind before any notice a already has, on
+// the same line.
+func addNotice(a *Answer, kind string) {
+	a.Notice = strings.TrimSpace(notice(a.Lang, kind) + " " + a.Notice)
 }
 
 // modelFailed logs that the model failed with cause and what is done

@@ -43,12 +43,16 @@ func (e *Extractive) Answer(ctx context.Context, question string, history []Turn
 	question = followUp(question, history)
 	start := time.Now()
 	passages, err := e.Index.Search(ctx, question, cmp.Or(e.K, 8))
-	if err != nil {
+	degraded := degradedSearch(err)
+	if err != nil && !degraded {
 		return Answer{}, fmt.Errorf("retrieve: %w", err)
 	}
 	retrieved := time.Now()
 	a, err := e.answerFrom(question, passages, analyse(passages))
 	a.Timings = Timings{Retrieve: retrieved.Sub(start), Generate: time.Since(retrieved)}
+	if degraded {
+		addNotice(&a, "degraded")
+	}
 	return a, err
 }
 

@@ -69,7 +69,8 @@ func (g *Generator) Answer(ctx context.Context, question string, history []Turn,
 	defer cancel()
 	queries := g.rewrite(mctx, question, history)
 	passages, err := g.retrieve(ctx, queries)
-	if err != nil {
+	degraded := degradedSearch(err)
+	if err != nil && !degraded {
 		return Answer{}, err
 	}
 	a := Answer{Question: question, Lang: Language(question, passages), Mode: ModeLLM, Passages: passages, Query: queries[0]}
@@ -78,10 +79,16 @@ func (g *Generator) Answer(ctx context.Context, question string, history []Turn,
 	analysed := analyse(passages)
 	if g.evidence(queries, analysed) < cmp.Or(g.MinCoverage, DefaultMinCoverage) {
 		a.Refused, a.Text = true, notFound(a.Lang)
+		if degraded {
+			addNotice(&a, "degraded")
+		}
 		return a, nil
 	}
 	a, err = g.generate(mctx, a, analysed, onDelta)
 	a.Timings = Timings{Retrieve: retrieved.Sub(start), Generate: time.Since(retrieved)}
+	if degraded {
+		addNotice(&a, "degraded")
+	}
 	return a, err
 }
 
@@ -115,18 +122,24 @@ func (g *Generator) rewrite(ctx context.Context, question string, history []Turn
 	return out
 }
 
-// retrieve searches with each query and fuses the rankings.
+// retrieve searches with each query and fuses the rankings. Like Search,
+// it returns passages ranked by keywords alone with a
+// *retrieval.DegradedError when a question could not be embedded.
 func (g *Generator) retrieve(ctx context.Context, queries []string) ([]retrieval.Result, error) {
 	k := cmp.Or(g.K, 6)
 	var lists [][]retrieval.Result
+	var degraded error
 	for _, q := range queries {
 		rs, err := g.Index.Search(ctx, q, k)
+		if degradedSearch(err) {
+			degraded, err = err, nil
+		}
 		if err != nil {
 			return nil, fmt.Errorf("retrieve: %w", err)
 		}
 		lists = append(lists, rs)
 	}
-	return retrieval.FuseResults(lists, k), nil
+	return retrieval.FuseResults(lists, k), degraded
 }
 
 // evidence is the best share of a query's words that one passage sentence

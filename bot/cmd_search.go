@@ -1,6 +1,12 @@
 package bot
 
-import "github.com/bwmarrin/discordgo"
+import (
+	"errors"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/citebot/citebot/retrieval"
+)
 
 // searchCommand is /search: the passages retrieval ranks best for a
 // query, with their scores, so members can see why an answer cites them.
@@ -24,6 +30,10 @@ func runSearch(b *Bot, c call) {
 	}
 	defer end()
 	results, err := b.deps.Library.Search(b.work, c.text, 5)
+	var degraded *retrieval.DegradedError
+	if errors.As(err, &degraded) {
+		err = nil // BM25's ranking alone (vector scores 0); the index logged why
+	}
 	switch {
 	case err != nil:
 		b.fail(c, out, err)

@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 )
@@ -58,9 +59,17 @@ func Default() fs.FS {
 	return sub
 }
 
+// ErrOutsideCorpus marks a symbolic link whose target lies outside the
+// corpus directory: following it would index (and quote to anyone who
+// asks) files the operator never put in the corpus, such as /etc/passwd.
+var ErrOutsideCorpus = errors.New("symbolic link to a file outside the corpus directory")
+
 // LoadDir loads the corpus in directory dir (CITEBOT_CORPUS). A missing
 // directory is an error that names it, because a mistyped path would
-// otherwise look like an empty corpus.
+// otherwise look like an empty corpus. Symbolic links are followed only
+// when their target is inside dir; the others are skipped with
+// ErrOutsideCorpus. Files are read through an os.Root, so a link changed
+// after that check still cannot lead out of dir.
 func LoadDir(dir string) ([]Document, []Skipped, error) {
 	info, err := os.Stat(dir)
 	switch {
@@ -71,7 +80,16 @@ func LoadDir(dir string) ([]Document, []Skipped, error) {
 	case !info.IsDir():
 		return nil, nil, &dirError{dir: dir, msg: "not a directory"}
 	}
-	docs, skipped, err := Load(os.DirFS(dir))
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, nil, &dirError{dir: dir, msg: err.Error(), err: err}
+	}
+	defer root.Close()
+	base, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return nil, nil, &dirError{dir: dir, msg: err.Error(), err: err}
+	}
+	docs, skipped, err := load(root.FS(), func(name string) error { return linkInside(base, name) })
 	if err != nil {
 		return nil, skipped, &dirError{dir: dir, msg: err.Error(), err: err}
 	}
@@ -94,6 +112,12 @@ func (e *dirError) Unwrap() error { return e.err }
 // than failing the whole corpus; err is set only when fsys cannot be read at
 // all or when no usable document remains.
 func Load(fsys fs.FS) (docs []Document, skipped []Skipped, err error) {
+	return load(fsys, nil)
+}
+
+// load is Load with a check of each symbolic link to an article, by its
+// name in fsys; nil accepts every link.
+func load(fsys fs.FS, checkLink func(name string) error) (docs []Document, skipped []Skipped, err error) {
 	byID := map[string]string{} // ID → path of the file that claimed it
 	walkErr := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -111,6 +135,12 @@ func Load(fsys fs.FS) (docs []Document, skipped []Skipped, err error) {
 		}
 		if !isArticle(name) {
 			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 && checkLink != nil {
+			if err := checkLink(name); err != nil {
+				skipped = append(skipped, Skipped{Name: name, Err: err})
+				return nil
+			}
 		}
 		doc, err := loadFile(fsys, name, byID)
 		if err != nil {
@@ -142,6 +172,21 @@ func loadFile(fsys fs.FS, name string, byID map[string]string) (Document, error)
 		return Document{}, err
 	}
 	return Parse(name, raw)
+}
+
+// linkInside accepts the symbolic link name (slash-separated, relative to
+// the corpus directory base, itself free of links) when its target
+// resolves inside base.
+func linkInside(base, name string) error {
+	target, err := filepath.EvalSymlinks(filepath.Join(base, filepath.FromSlash(name)))
+	if err != nil {
+		return fmt.Errorf("%s: broken symbolic link: %w", name, err)
+	}
+	rel, err := filepath.Rel(base, target)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return fmt.Errorf("%s: %w (%s)", name, ErrOutsideCorpus, target)
+	}
+	return nil
 }
 
 // skipDir keeps walking past an unreadable entry: WalkDir must not be told

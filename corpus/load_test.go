@@ -169,3 +169,77 @@ func TestDefault(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadDirSymlinks checks that a link whose target resolves outside the
+// corpus directory is skipped with a reason naming it, however it gets
+// out (absolute path, "..", through a linked directory), while links that
+// stay inside are read.
+func TestLoadDirSymlinks(t *testing.T) {
+	outside := t.TempDir()
+	secret := filepath.Join(outside, "secret.txt")
+	if err := os.WriteFile(secret, []byte("Le mot de passe est hors du corpus."), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "corpus")
+	writeFiles(t, dir, map[string]string{"in.txt": "Un article du corpus.", "sub/keep.md": "Un autre article."})
+	if err := os.WriteFile(filepath.Join(parent, "sibling.txt"), []byte("Le voisin est hors du corpus."), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	links := map[string]string{
+		"abs.txt":        secret,           // absolute, outside
+		"up.txt":         "../sibling.txt", // relative, climbs out
+		"outdir":         outside,          // a linked directory: never entered
+		"via.txt":        "outdir/secret.txt",
+		"inlink.txt":     "in.txt",      // inside: kept
+		"sub/parent.txt": "../in.txt",   // inside, through "..": kept
+		"dangling.txt":   "nowhere.txt", // broken
+	}
+	for name, target := range links {
+		if err := os.Symlink(target, filepath.Join(dir, name)); err != nil {
+			t.Skipf("cannot create symbolic links here: %v", err)
+		}
+	}
+	docs, skipped, err := LoadDir(dir)
+	if err != nil {
+		t.Fatalf("LoadDir: %v", err)
+	}
+	var ids []string
+	for _, d := range docs {
+		ids = append(ids, d.ID)
+		if strings.Contains(d.Text, "hors du corpus") {
+			t.Errorf("got %s with text from outside the corpus: %q", d.ID, d.Text)
+		}
+	}
+	if diff := cmp.Diff([]string{"in", "inlink", "keep", "parent"}, ids); diff != "" {
+		t.Errorf("document IDs mismatch (-want +got):\n%s", diff)
+	}
+	reasons := map[string]error{}
+	for _, s := range skipped {
+		reasons[s.Name] = s.Err
+		if !strings.Contains(s.Err.Error(), s.Name) {
+			t.Errorf("got reason %q, want it to name %s", s.Err, s.Name)
+		}
+	}
+	for _, name := range []string{"abs.txt", "up.txt", "via.txt"} {
+		if !errors.Is(reasons[name], ErrOutsideCorpus) {
+			t.Errorf("%s: got %v, want ErrOutsideCorpus", name, reasons[name])
+		}
+	}
+	if reasons["dangling.txt"] == nil || len(skipped) != 4 {
+		t.Errorf("got skipped %v, want the three escaping links and the broken one", skipped)
+	}
+}
+
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, text := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"time"
 
 	chromem "github.com/philippgille/chromem-go"
 
@@ -51,6 +52,8 @@ type Index struct {
 	order  []string // document IDs, sorted
 	lex    *bm25
 	log    *slog.Logger
+	// queryTimeout bounds the embedding of a question by a remote model.
+	queryTimeout time.Duration
 }
 
 // Options configure Open.
@@ -65,6 +68,17 @@ type Options struct {
 	Progress func(done, total int)
 	// Logger receives warnings (corrupt index, unwritable directory).
 	Logger *slog.Logger
+	// LockTimeout bounds the wait for another process writing Dir;
+	// zero means DefaultLockTimeout.
+	LockTimeout time.Duration
+	// QueryTimeout bounds the embedding of each question by a remote
+	// model; past it, Search ranks by BM25 alone (see DegradedError).
+	// Zero means DefaultQueryTimeout.
+	QueryTimeout time.Duration
+	// OnWait, when set, is called once when Open starts waiting for
+	// another writer of Dir, with what identifies it ("pid 1234"), so
+	// that a user knows why nothing happens.
+	OnWait func(holder string)
 }
 
 func (o *Options) defaults() {
@@ -76,6 +90,12 @@ func (o *Options) defaults() {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.QueryTimeout <= 0 {
+		o.QueryTimeout = DefaultQueryTimeout
+	}
+	if o.LockTimeout <= 0 {
+		o.LockTimeout = DefaultLockTimeout
 	}
 }
 
@@ -154,6 +174,9 @@ func (ix *Index) Chunks(docID string) []corpus.Chunk {
 func (ix *Index) IDF(term string) (float64, bool) { return ix.lex.idf(term), ix.lex.has(term) }
 
 // Search returns the k passages that best match query, by fused rank.
+// When the question cannot be embedded, the passages are ranked by BM25
+// alone and returned with a *DegradedError; a cancelled ctx is an error
+// without results.
 func (ix *Index) Search(ctx context.Context, query string, k int) ([]Result, error) {
 	if k <= 0 || len(ix.chunks) == 0 {
 		return nil, nil
@@ -163,9 +186,19 @@ func (ix *Index) Search(ctx context.Context, query string, k int) ([]Result, err
 	// for the lexical and hashed searches; a remote embedding model is
 	// multilingual and gets the question as asked.
 	expanded := analysis.Expand(query)
-	vec, err := ix.vectorSearch(ctx, query, expanded, pool)
-	if err != nil {
-		return nil, err
+	var vec []scored
+	var degraded *DegradedError
+	qv, err := ix.embedQuestion(ctx, query, expanded)
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return nil, ctx.Err()
+	case err != nil:
+		degraded = &DegradedError{Cause: err}
+		ix.log.Warn("cannot embed the question; ranking passages by BM25 alone", "err", err)
+	default:
+		if vec, err = ix.nearest(ctx, qv, pool); err != nil {
+			return nil, err
+		}
 	}
 	lex := ix.lex.search(analysis.Terms(expanded), pool)
 	vecScore := map[int]float64{}
@@ -188,21 +221,10 @@ func (ix *Index) Search(ctx context.Context, query string, k int) ([]Result, err
 			VectorRank: f.vectorRank, BM25Rank: f.bm25Rank,
 		})
 	}
-	return out, nil
-}
-
-func (ix *Index) vectorSearch(ctx context.Context, query, expanded string, n int) ([]scored, error) {
-	var qv []float32
-	if h, ok := ix.emb.(*Hashed); ok {
-		qv = h.EmbedQuery(expanded, ix.lex.idf)
-	} else {
-		vs, err := ix.emb.Embed(ctx, []string{query})
-		if err != nil {
-			return nil, fmt.Errorf("embed question: %w", err)
-		}
-		qv = vs[0]
+	if degraded != nil {
+		return out, degraded
 	}
-	return ix.nearest(ctx, qv, n)
+	return out, nil
 }
 
 // nearest asks chromem-go for the n chunks most similar to qv.

@@ -215,8 +215,8 @@ func TestOpenUnwritableDirWorksInMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	ix, st, logs := open(t, filepath.Join(blocker, "index"), testDocs(t, baseTexts), NewHashed())
-	if st.Saved || !strings.Contains(logs, "working in memory") {
-		t.Errorf("got %+v and logs %q, want an unsaved index and a warning", st, logs)
+	if st.Saved || st.SaveErr == nil || !strings.Contains(logs, "working in memory") {
+		t.Errorf("got %+v and logs %q, want an unsaved index, the reason and a warning", st, logs)
 	}
 	if rs, _ := ix.Search(context.Background(), "Synthesia", 1); len(rs) == 0 {
 		t.Error("got no result, want the in-memory index to answer")

@@ -104,12 +104,23 @@ func readStored(dir string, m manifest) (*stored, error) {
 	return s, nil
 }
 
-// save writes the data file and then the manifest, each atomically.
+// save writes the data file and then the manifest, each atomically, and
+// then deletes what the manifest no longer names. The caller holds the
+// directory's lock: the sweep would otherwise delete the files of a
+// concurrent writer.
 func (ix *Index) save(dir string, m manifest, generation int64) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	m.Data = fmt.Sprintf("%s%d.bin", dataPrefix, generation)
+	// A data file is never rewritten under the same name: a reader that
+	// has just read the previous manifest must find what it describes.
+	for {
+		m.Data = fmt.Sprintf("%s%d.bin", dataPrefix, generation)
+		if _, err := os.Lstat(filepath.Join(dir, m.Data)); errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		generation++
+	}
 	h := crc32.New(castagnoli)
 	var size int64
 	err := writeAtomic(filepath.Join(dir, m.Data), func(w io.Writer) error {

@@ -11,7 +11,9 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/llm"
@@ -174,6 +176,27 @@ func (e *env) indexDir() string {
 	return filepath.Join(e.dataDir, "index", key)
 }
 
+// lockTimeout is how long a command waits for another citebot writing
+// the same index (CITEBOT_LOCK_TIMEOUT), retrieval's default unless set.
+func (e *env) lockTimeout() time.Duration {
+	return e.duration("CITEBOT_LOCK_TIMEOUT", retrieval.DefaultLockTimeout)
+}
+
+// duration reads a positive duration from the environment variable name,
+// or def (with a warning when the value is unreadable).
+func (e *env) duration(name string, def time.Duration) time.Duration {
+	v := strings.TrimSpace(e.getenv(name))
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		e.log.Warn("ignoring "+name+": want a positive duration such as 30s", "value", v)
+		return def
+	}
+	return d
+}
+
 // opened is what openIndex reports besides the index: the retrieval
 // statistics and the embedder that built the index, which is the built-in
 // one, not the configured one, when the embedding API failed.
@@ -193,9 +216,14 @@ func (e *env) openIndex(ctx context.Context, progress func(done, total int)) (*r
 		return nil, opened{}, err
 	}
 	dir := e.indexDir()
-	opts := retrieval.Options{Dir: dir, Embedder: emb, Chunking: e.chunking, Progress: progress, Logger: e.log}
+	wait := e.lockTimeout()
+	opts := retrieval.Options{Dir: dir, Embedder: emb, Chunking: e.chunking, Progress: progress, Logger: e.log,
+		QueryTimeout: e.duration("CITEBOT_EMBED_TIMEOUT", retrieval.DefaultQueryTimeout),
+		LockTimeout:  wait, OnWait: func(holder string) {
+			fmt.Fprintf(e.stderr, "waiting for another citebot writing the index in %s (%s); giving up after %v\n", dir, holder, wait)
+		}}
 	ix, st, err := retrieval.Open(ctx, docs, opts)
-	if err != nil && ctx.Err() == nil && !isLocal(emb) {
+	if err != nil && ctx.Err() == nil && !isLocal(emb) && !errors.Is(err, retrieval.ErrBusy) {
 		// The embedding API is down or misconfigured: answer from the
 		// built-in embedder rather than not at all.
 		e.log.Warn("embedding API failed; using the built-in offline embedder", "err", err)

@@ -71,3 +71,30 @@ Le partenariat signé par le Royaume-Uni avec OpenAI porte sur la sécurité.
 		t.Errorf("want the injection shown as neutralised data:\n%s", prompt)
 	}
 }
+
+// TestCorpusLinkOutsideIsNotSearchable checks, end to end, that a corpus
+// file linking outside the corpus directory is skipped with a warning
+// naming it and that its target's text cannot be retrieved.
+func TestCorpusLinkOutsideIsNotSearchable(t *testing.T) {
+	secret := filepath.Join(t.TempDir(), "passwd")
+	if err := os.WriteFile(secret, []byte("root:x:0:0:root:/root:/bin/bash\nLe mot de passe secret du serveur.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "article.txt"), []byte("Le Royaume-Uni a signé un partenariat avec OpenAI."), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(secret, filepath.Join(dir, "link.txt")); err != nil {
+		t.Skipf("cannot create symbolic links here: %v", err)
+	}
+	out, stderr, code := cli(t, map[string]string{"CITEBOT_CORPUS": dir}, "search", "--json", "mot de passe secret serveur root")
+	if code != 0 {
+		t.Fatalf("got exit %d (%s)", code, stderr)
+	}
+	if !strings.Contains(stderr, "link.txt") || !strings.Contains(stderr, "outside the corpus") {
+		t.Errorf("got stderr %q, want a warning naming link.txt", stderr)
+	}
+	if strings.Contains(out, "secret") || strings.Contains(out, `"link"`) {
+		t.Errorf("got %s, want nothing from the link's target", out)
+	}
+}

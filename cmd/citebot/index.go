@@ -32,6 +32,11 @@ func runIndex(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Saving is this command's whole job: an index that only lives in
+	// memory is a failure here, where other commands carry on with it.
+	if st.SaveErr != nil {
+		return fmt.Errorf("index not saved in %s: %w", e.indexDir(), st.SaveErr)
+	}
 	out := indexOut{Dir: e.indexDir(), Embedder: st.embedder.Fingerprint(), Documents: len(ix.Documents()), Chunks: ix.Len(),
 		Loaded: st.Loaded, Rebuilt: st.Rebuilt, Embedded: st.Embedded, Reused: st.Reused, Removed: st.Removed, Saved: st.Saved}
 	if e.jsonOut {
@@ -41,10 +46,8 @@ func runIndex(ctx context.Context, e *env, args []string) error {
 		out.Documents, out.Chunks, out.Embedded, out.Reused, out.Removed)
 	if out.Saved {
 		fmt.Fprintf(e.stdout, "Saved to %s.\n", out.Dir)
-	} else if out.Loaded {
-		fmt.Fprintf(e.stdout, "Up to date in %s.\n", out.Dir)
 	} else {
-		fmt.Fprintln(e.stdout, "Not saved: the index lives in memory only (see the warning above).")
+		fmt.Fprintf(e.stdout, "Up to date in %s.\n", out.Dir)
 	}
 	return nil
 }

@@ -213,6 +213,23 @@ func TestUnwritableDataDirStillAnswers(t *testing.T) {
 	}
 }
 
+// TestIndexFailsWhenNothingIsSaved checks that `index`, whose only job is
+// to save, fails with the reason when the data directory cannot be
+// written, in both output modes, while `ask` above carries on in memory.
+func TestIndexFailsWhenNothingIsSaved(t *testing.T) {
+	blocker := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(blocker, nil, 0o644)
+	for _, args := range [][]string{{"index"}, {"index", "--json"}} {
+		out, stderr, code := cli(t, map[string]string{"CITEBOT_DATA_DIR": blocker}, args...)
+		if code != 1 || !strings.Contains(stderr, "index not saved in "+blocker) || !strings.Contains(stderr, "not a directory") {
+			t.Errorf("%v: got exit %d, stderr %q; want exit 1 with the reason", args, code, stderr)
+		}
+		if out != "" {
+			t.Errorf("%v: got stdout %q, want nothing", args, out)
+		}
+	}
+}
+
 func TestEvalPrintsMetricsAndEnforcesBars(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "set.jsonl")
 	os.WriteFile(file, []byte(`{"id":"q1","lang":"fr","question":"Quel avatar a ouvert la soirée à l'ambassade ?","answerable":true,"expect_docs":["003_691bfcd5bcfc0655"],"expect_facts":["Synthesia"]}

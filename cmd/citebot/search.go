@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"github.com/citebot/citebot/answer"
 	"github.com/citebot/citebot/cite"
 	"strings"
+
+	"github.com/citebot/citebot/retrieval"
 )
 
 func runSearch(ctx context.Context, e *env, args []string) error {
@@ -27,6 +30,12 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	results, err := ix.Search(ctx, query, *k)
+	var degraded *retrieval.DegradedError
+	if errors.As(err, &degraded) {
+		// The results are BM25's alone (VECTOR is 0); the log has the cause.
+		fmt.Fprintln(e.stderr, "note: the question could not be embedded; passages ranked by BM25 alone")
+		err = nil
+	}
 	if err != nil {
 		return err
 	}
