@@ -121,7 +121,7 @@ func endsSentence(line string) bool {
 
 // looksLikeArticle tells prose from a list of links: an article has at
 // least two sentence-like paragraphs of 80 characters or more, or one of
-// 400, and 300 characters of such prose in all. A home page or a login form
+// 400, and 250 characters of such prose in all. A home page or a login form
 // has headlines and labels, none of which end like sentences.
 func looksLikeArticle(text string) bool {
 	var prose, long, total int
@@ -136,7 +136,7 @@ func looksLikeArticle(text string) bool {
 			long++
 		}
 	}
-	return (prose >= 2 || long >= 1) && total >= 300
+	return (prose >= 2 || long >= 1) && total >= 250
 }
 
 // baseLang keeps the primary subtag: "fr-FR" → "fr".

@@ -37,7 +37,9 @@ var (
 // StatusError is an HTTP status other than 200 and 304.
 type StatusError struct{ Code int }
 
-func (e *StatusError) Error() string { return fmt.Sprintf("HTTP %d %s", e.Code, http.StatusText(e.Code)) }
+func (e *StatusError) Error() string {
+	return fmt.Sprintf("HTTP %d %s", e.Code, http.StatusText(e.Code))
+}
 
 // Options configure a Client. The zero value of each field means its default.
 type Options struct {

@@ -39,11 +39,13 @@ func TestGetErrorsNameTheURL(t *testing.T) {
 	})
 	mux.HandleFunc("/loop", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/loop2", http.StatusFound) })
 	mux.HandleFunc("/loop2", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/loop", http.StatusFound) })
-	mux.HandleFunc("/tofile", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "file:///etc/passwd", http.StatusFound) })
+	mux.HandleFunc("/tofile", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "file:///etc/passwd", http.StatusFound)
+	})
 	mux.HandleFunc("/huge", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
 		chunk := bytes.Repeat([]byte("<p>lorem ipsum</p>\n"), 1<<16) // ~1.2 MB
-		for range 42 {                                                 // ~50 MB unless the client stops reading
+		for range 42 {                                               // ~50 MB unless the client stops reading
 			if _, err := w.Write(chunk); err != nil {
 				return
 			}
@@ -309,4 +311,3 @@ func TestParseAllow(t *testing.T) {
 		t.Error("got no error for a URL in the allow list")
 	}
 }
-
