@@ -61,6 +61,9 @@ func printAnswer(w io.Writer, a answer.Answer, stream *terminalStream) error {
 		if s.Date != "" {
 			fmt.Fprintf(&b, " (%s)", s.Date)
 		}
+		if s.URL != "" {
+			fmt.Fprintf(&b, " <%s>", s.URL)
+		}
 		quote := strings.ReplaceAll(s.Quote, "\n", "\n      ")
 		fmt.Fprintf(&b, "\n    « %s »\n", quote)
 	}

@@ -158,7 +158,10 @@ func (e *env) loadCorpus() ([]corpus.Document, error) {
 	for _, s := range skipped {
 		e.log.Warn("skipping corpus file", "file", s.Name, "reason", s.Err)
 	}
-	return docs, err
+	if err != nil {
+		return nil, err
+	}
+	return e.withAdded(docs) // citebot add, feed and sync
 }
 
 // indexDir keeps one index per corpus under the data directory, so that

@@ -35,6 +35,10 @@ func commands() []command {
 		{"summary", "[DOC_ID]", "summary of one document, or of the whole corpus", runSummary},
 		{"sources", "", "the indexed documents", runSources},
 		{"index", "", "build or refresh the persisted index", runIndex},
+		{"add", "URL|FILE...", "add articles from the web or local files (.html, .md, .txt, .pdf)", runAdd},
+		{"feed", "add|list|remove", "follow RSS/Atom feeds and sitemaps", runFeed},
+		{"sync", "", "fetch what is new or changed in followed feeds and added pages", runSync},
+		{"remove", "DOC_ID", "remove an added document for good", runRemove},
 		{"eval", "FILE.jsonl", "run an evaluation set and print its metrics", runEval},
 		{"discord", "", "run the Discord bot (DISCORD_TOKEN)", runDiscord},
 		{"bench", "", "measure indexing, load, query speed and memory at scale", runBench},
@@ -85,7 +89,7 @@ func printUsage(w io.Writer) {
 	var b strings.Builder
 	b.WriteString("Usage: citebot COMMAND [flags] [ARGS]\n\nCommands:\n")
 	for _, c := range commands() {
-		fmt.Fprintf(&b, "  %-8s %-12s %s\n", c.name, c.args, c.help)
+		fmt.Fprintf(&b, "  %-8s %-15s %s\n", c.name, c.args, c.help)
 	}
 	b.WriteString("\nRun 'citebot COMMAND -h' for the flags of a command.\n")
 	io.WriteString(w, b.String())

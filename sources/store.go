@@ -1,0 +1,122 @@
+package sources
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// Store keeps the registry's state and the cleaned text of each document.
+// DirStore keeps them in a directory; a shared store (a database, a
+// bucket) can stand in for it, since the registry holds nothing else.
+type Store interface {
+	// Load returns the saved state, or an empty one if none was saved.
+	Load(ctx context.Context) (*State, error)
+	// Save replaces the saved state, atomically.
+	Save(ctx context.Context, st *State) error
+	// PutText stores a document's file (front matter and cleaned text).
+	PutText(ctx context.Context, id string, data []byte) error
+	// Text returns what PutText stored for id.
+	Text(ctx context.Context, id string) ([]byte, error)
+	// DeleteText forgets id's text; a missing one is not an error.
+	DeleteText(ctx context.Context, id string) error
+}
+
+// DirStore is a Store in a directory: registry.json and docs/ID.md. Every
+// file is written to a temporary file, synced and renamed, so a crash
+// leaves the old version or the new one, never half of one.
+type DirStore struct{ Dir string }
+
+const stateFile = "registry.json"
+
+// Load reads registry.json.
+func (s DirStore) Load(ctx context.Context) (*State, error) {
+	raw, err := os.ReadFile(filepath.Join(s.Dir, stateFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return newState(), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	st := newState()
+	if err := json.Unmarshal(raw, st); err != nil {
+		return nil, fmt.Errorf("%s is corrupt: %w", filepath.Join(s.Dir, stateFile), err)
+	}
+	if st.Version > stateVersion {
+		return nil, fmt.Errorf("%s was written by a newer citebot (format %d)", filepath.Join(s.Dir, stateFile), st.Version)
+	}
+	st.init()
+	return st, nil
+}
+
+// Save writes registry.json atomically.
+func (s DirStore) Save(ctx context.Context, st *State) error {
+	raw, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeAtomic(filepath.Join(s.Dir, stateFile), append(raw, '\n'))
+}
+
+// PutText writes docs/ID.md atomically.
+func (s DirStore) PutText(ctx context.Context, id string, data []byte) error {
+	return writeAtomic(s.docPath(id), data)
+}
+
+// Text reads docs/ID.md.
+func (s DirStore) Text(ctx context.Context, id string) ([]byte, error) {
+	return os.ReadFile(s.docPath(id))
+}
+
+// DeleteText removes docs/ID.md.
+func (s DirStore) DeleteText(ctx context.Context, id string) error {
+	err := os.Remove(s.docPath(id))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return err
+}
+
+func (s DirStore) docPath(id string) string { return filepath.Join(s.Dir, "docs", id+".md") }
+
+// writeAtomic writes data to a temporary file beside path, syncs it,
+// renames it over path and syncs the directory, so that the rename itself
+// survives a power loss.
+func writeAtomic(path string, data []byte) (err error) {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if _, err = f.Write(data); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(f.Name(), path); err != nil {
+		return err
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
