@@ -37,9 +37,14 @@ const maxAnswerRunes = 900
 // followUp). Nothing is streamed: the quotes arrive at once, so onDelta is
 // not called; it is there so that Answer is a Pipeline.
 func (e *Extractive) Answer(ctx context.Context, question string, history []Turn, _ func(string)) (Answer, error) {
-	if err := Validate(question); err != nil {
+	cleaned, err := prepare(question)
+	if err != nil {
 		return Answer{}, err
 	}
+	if cleaned == "" {
+		return nothingAsked(question, ModeExtractive), nil
+	}
+	question = cleaned
 	question = followUp(question, history)
 	start := time.Now()
 	passages, err := e.Index.Search(ctx, question, cmp.Or(e.K, 8))

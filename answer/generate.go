@@ -46,9 +46,14 @@ type Generator struct {
 // invalid citation markers already removed; Answer.Streamed tells whether
 // the final text is exactly what onDelta received.
 func (g *Generator) Answer(ctx context.Context, question string, history []Turn, onDelta func(string)) (Answer, error) {
-	if err := Validate(question); err != nil {
+	cleaned, err := prepare(question)
+	if err != nil {
 		return Answer{}, err
 	}
+	if cleaned == "" {
+		return nothingAsked(question, ModeLLM), nil
+	}
+	question = cleaned
 	start := time.Now()
 	queries := g.rewrite(ctx, question, history)
 	passages, err := g.retrieve(ctx, queries)
