@@ -84,6 +84,10 @@ const (
 	gramMatch   = 0.7
 )
 
+// maxInflection is how many letters past a short shared prefix still read
+// as an ending of the same word.
+const maxInflection = 3
+
 // match returns how well a sentence contains a question word, in [0,1].
 func (b bag) match(w queryWord) float64 {
 	for _, t := range w.terms {
@@ -101,7 +105,11 @@ func (b bag) match(w queryWord) float64 {
 	return best
 }
 
-// cognate scores two folded words that are not the same term.
+// cognate scores two folded words that are not the same term. A shared
+// prefix of five letters is a cognate ("invest-ing", "invest-issement");
+// a shorter one only when it is nearly all of both words ("taxe",
+// "taxes"): a short word is the prefix of many unrelated long ones
+// ("pape", "paperasse").
 func cognate(a, b string) float64 {
 	ra, rb := []rune(a), []rune(b)
 	if len(ra) < 4 || len(rb) < 4 {
@@ -111,7 +119,7 @@ func cognate(a, b string) float64 {
 	for p < len(ra) && p < len(rb) && ra[p] == rb[p] {
 		p++
 	}
-	if p >= 5 || (p >= 4 && p >= min(len(ra), len(rb))-1) {
+	if p >= 5 || (p >= 4 && p >= min(len(ra), len(rb))-1 && max(len(ra), len(rb))-p <= maxInflection) {
 		return prefixMatch
 	}
 	if dice(ra, rb) >= 0.5 {

@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"context"
 	"strings"
 	"testing"
 )
@@ -47,6 +48,9 @@ func TestCognate(t *testing.T) {
 		{"event", "evenement", true},
 		{"recipe", "recette", false},
 		{"ia", "ia", false}, // too short to guess
+		{"taxe", "taxes", true},
+		{"pape", "paperasse", false}, // a short word is not a prefix cognate of a long one
+		{"paperwork", "paperasse", true},
 	}
 	for _, tt := range tests {
 		if got := cognate(tt.a, tt.b) > 0; got != tt.want {
@@ -72,5 +76,17 @@ func TestAnswerTypes(t *testing.T) {
 		if got := questionType(tt.question).fits(tt.sentence); got != tt.want {
 			t.Errorf("%q / %q: got %v, want %v", tt.question, tt.sentence, got, tt.want)
 		}
+	}
+}
+
+// "pape" once matched "paperasse" by prefix and the question got a quote
+// about paperwork.
+func TestShortWordIsNotMatchedByPrefix(t *testing.T) {
+	a, err := (&Extractive{Index: testIndex(t)}).Answer(context.Background(), "Qui est le pape ?", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Refused || len(a.Sources) != 0 {
+		t.Errorf("got %q, want a refusal", a.Text)
 	}
 }
