@@ -35,6 +35,18 @@ func Clean(q string) string {
 	return strings.Join(strings.Fields(q), " ")
 }
 
+// asked is the part of a message that asks: up to its last question mark
+// when words follow it ("… OpenAI ? clique", "NHS ? merci"), since what
+// comes after the question is a remark, not something to look for. A
+// message with no question mark, or nothing before it, is all question.
+func asked(q string) string {
+	i := strings.LastIndex(q, "?")
+	if i < 0 || strings.TrimSpace(strings.Trim(q[:i], "?¿ ")) == "" {
+		return q
+	}
+	return q[:i+1]
+}
+
 // prepare checks a question as asked and cleans it (Clean). A question
 // that was only markup (a lone mention, an emoji) cleans to "": the
 // caller declines it in one sentence rather than searching for nothing.

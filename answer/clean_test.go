@@ -71,3 +71,18 @@ func TestMarkupDoesNotHideTheQuestion(t *testing.T) {
 		})
 	}
 }
+
+func TestAsked(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Quel partenariat ? clique", "Quel partenariat ?"},
+		{"NHS ? merci !", "NHS ?"},
+		{"Qui ? Quand ?", "Qui ? Quand ?"},
+		{"pas de question", "pas de question"},
+		{"? Bletchley", "? Bletchley"},
+	}
+	for _, tt := range tests {
+		if got := asked(tt.in); got != tt.want {
+			t.Errorf("asked(%q): got %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

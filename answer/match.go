@@ -12,7 +12,8 @@ type queryWord struct {
 	weight float64
 }
 
-// questionWords returns the distinct content words of a question. A word
+// questionWords returns the distinct content words of a question (of what
+// it asks: see asked). A word
 // of a question that is not French also matches its French equivalents
 // (analysis.Translate). Each word weighs the IDF of its rarest term the
 // corpus knows, or the highest IDF when the corpus knows none: a word the
@@ -21,7 +22,7 @@ func questionWords(q string, idf func(string) (float64, bool)) []queryWord {
 	translate := analysis.Detect(q) != "fr"
 	seen := map[string]bool{}
 	var out []queryWord
-	for _, tok := range analysis.Tokens(q) {
+	for _, tok := range analysis.Tokens(asked(q)) {
 		terms := analysis.WordTerms(tok.Text)
 		folded := analysis.Fold(tok.Text)
 		if len(terms) == 0 || seen[folded] {
