@@ -17,9 +17,15 @@ import (
 //go:embed glossary_en_fr.txt
 var glossaryText string
 
+// lexiconText extends the glossary beyond news vocabulary: everyday and
+// casual English, irregular forms (see its header for source and licence).
+//
+//go:embed lexicon_en_fr.txt
+var lexiconText string
+
 // glossary is parsed on first use and never modified afterwards.
 var glossary = sync.OnceValue(func() dictionary {
-	return parseGlossary(glossaryText)
+	return parseGlossary(glossaryText + "\n" + lexiconText)
 })
 
 // dictionary finds entries by exact word first, then by English stem, so
