@@ -11,23 +11,19 @@ import (
 )
 
 // Extractive answers without a language model by quoting the retrieved
-// sentences that best cover the question, each cited. It declines when no
-// sentence covers enough of the question: quoting loosely related text
-// would look like an answer and mislead.
+// sentences that answer the question, each cited (see reading for what
+// "answer" means). It declines when none does: quoting loosely related
+// text would look like an answer and mislead.
 type Extractive struct {
 	Index Searcher
 	// K passages are retrieved (default 8).
 	K int
-	// MinCoverage is the share of the question's weighted words that the
-	// best quote must contain (default DefaultMinCoverage).
+	// MinCoverage is the share of the question's weighted words that a
+	// quote must contain (default DefaultMinCoverage).
 	MinCoverage float64
 	// MaxQuotes bounds the answer (default 3).
 	MaxQuotes int
 }
-
-// DefaultMinCoverage is the evidence threshold measured with citebot eval
-// (see README): below it, answers were wrong more often than right.
-const DefaultMinCoverage = 0.5
 
 // maxAnswerRunes keeps an extracted answer short enough to read at a glance.
 const maxAnswerRunes = 900
@@ -44,31 +40,37 @@ func (e *Extractive) Answer(ctx context.Context, question string, history []Turn
 	if cleaned == "" {
 		return nothingAsked(question, ModeExtractive), nil
 	}
-	question = cleaned
-	question = followUp(question, history)
+	question = followUp(cleaned, history)
 	start := time.Now()
-	passages, err := e.Index.Search(ctx, question, cmp.Or(e.K, 8))
+	passages, err := e.Index.Search(ctx, plain(question), cmp.Or(e.K, 8))
 	if err != nil {
 		return Answer{}, fmt.Errorf("retrieve: %w", err)
 	}
 	retrieved := time.Now()
+	if noEvidence([]string{question}, passages, e.Index.IDF) {
+		return gateRefusal(question, ModeExtractive, passages), nil
+	}
 	a, err := e.answerFrom(question, passages, analyse(passages))
 	a.Timings = Timings{Retrieve: retrieved.Sub(start), Generate: time.Since(retrieved)}
 	return a, err
 }
 
-// answerFrom quotes the best sentences of passages already retrieved,
-// whose units are analysed.
+// answerFrom quotes the sentences of passages already retrieved, whose
+// units are analysed, that answer the question.
 func (e *Extractive) answerFrom(question string, passages []retrieval.Result, analysed []analysedUnit) (Answer, error) {
 	a := Answer{Question: question, Query: question, Lang: Language(question, passages), Mode: ModeExtractive, Passages: passages}
-	words := questionWords(question, e.Index.IDF)
-	units := scoreUnits(words, questionType(question), analysed)
-	if len(units) == 0 || bestCoverage(units) < cmp.Or(e.MinCoverage, DefaultMinCoverage) {
-		a.Refused, a.Text = true, notFound(a.Lang)
+	r := newReading(passages, analysed, e.Index)
+	parts := parseQuestion(plain(question), e.Index.IDF, r.proper)
+	verdicts := r.read(parts, cmp.Or(e.MinCoverage, DefaultMinCoverage))
+	chosen, unanswered := choose(verdicts, passages, cmp.Or(e.MaxQuotes, 3))
+	if len(chosen) == 0 {
+		a.Refused, a.Text = true, declined(a.Lang, r.missingTerm(parts))
 		return a, nil
 	}
-	chosen := pick(units, passages, cmp.Or(e.MaxQuotes, 3))
 	a.Text, a.Sources = render(a.Lang, chosen, passages)
+	if len(unanswered) > 0 {
+		a.Text += "\n\n" + partial(a.Lang, unanswered)
+	}
 	return a, nil
 }
 
@@ -87,36 +89,12 @@ func analyse(passages []retrieval.Result) []analysedUnit {
 	var out []analysedUnit
 	for i, p := range passages {
 		for _, u := range passageUnits(i, p.Chunk.Text) {
+			u.index = len(out)
 			text := u.text(p.Chunk.Text)
 			out = append(out, analysedUnit{unit: u, text: text, bag: newBag(text)})
 		}
 	}
 	return out
-}
-
-// scoreUnits scores every analysed unit of the passages, best first.
-func scoreUnits(words []queryWord, want answerType, analysed []analysedUnit) []unit {
-	var out []unit
-	for _, a := range analysed {
-		u := a.unit
-		cov, per := coverage(words, a.bag)
-		u.coverage, u.covers = cov, per
-		u.score = cov*u.shape + 0.05/float64(u.passage+1)
-		if want.fits(a.text) {
-			u.score *= answerTypeBonus
-		}
-		out = append(out, u)
-	}
-	slices.SortStableFunc(out, func(a, b unit) int { return cmp.Compare(b.score, a.score) })
-	return out
-}
-
-func bestCoverage(units []unit) float64 {
-	best := 0.0
-	for _, u := range units {
-		best = max(best, u.coverage)
-	}
-	return best
 }
 
 // supportRatio is how close to the best quote a further quote must score
