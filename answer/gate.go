@@ -3,6 +3,7 @@ package answer
 import (
 	"math"
 	"regexp"
+	"slices"
 
 	"github.com/citebot/citebot/analysis"
 	"github.com/citebot/citebot/retrieval"
@@ -31,7 +32,7 @@ import (
 // off-topic, 0.10–0.47 answerable), so it does not vote.
 const (
 	gateBM25  = 2.0  // times the IDF of an absent word (7.3 on the default corpus)
-	gateKnown = 0.65 // share of the question's weight the corpus knows
+	gateKnown = 0.5 // share of the question's weight the corpus knows
 	// A question that asks the bot for instructions or advice ("how do I
 	// center a div", "tu connais un bon resto") is about the asker, not
 	// about the articles: it passes only when most of it is known.
@@ -60,14 +61,16 @@ func noEvidence(queries []string, passages []retrieval.Result, idf func(string) 
 func measureEvidence(queries []string, passages []retrieval.Result, idf func(string) (float64, bool)) gateEvidence {
 	var e gateEvidence
 	e.absentIDF, _ = idf("\x00") // no passage holds it: the highest IDF
+	var words []string
 	for _, p := range passages {
 		e.bestBM25 = math.Max(e.bestBM25, p.BM25)
+		words = append(words, newBag(p.Chunk.Text).words...)
 	}
 	for i, q := range queries {
 		q = plain(q)
-		words := questionWords(q, idf)
-		e.asked = e.asked || len(words) > 0
-		e.known = math.Max(e.known, knownShare(words, analysis.Detect(q) == "fr", idf))
+		qw := questionWords(q, idf)
+		e.asked = e.asked || len(qw) > 0
+		e.known = math.Max(e.known, knownShare(qw, analysis.Detect(q) == "fr", idf, words))
 		if i == 0 {
 			e.personal = personalRequest.MatchString(q)
 		}
@@ -85,11 +88,12 @@ func (e gateEvidence) none() bool {
 	return e.bestBM25 < gateBM25*e.absentIDF && e.known < gateKnown
 }
 
-// knownShare is the share of the words' weight that the corpus knows. A
+// knownShare is the share of the words' weight that the corpus knows,
+// as written or misspelt (a typo of a word of the passages: "starmr"). A
 // word of a French question counts only as written: its translations are
 // guesses for mixed questions, and would make "Tour de France" known by
 // its English reading.
-func knownShare(words []queryWord, french bool, idf func(string) (float64, bool)) float64 {
+func knownShare(words []queryWord, french bool, idf func(string) (float64, bool), passageWords []string) float64 {
 	var known, total float64
 	for _, w := range words {
 		total += w.weight
@@ -97,7 +101,7 @@ func knownShare(words []queryWord, french bool, idf func(string) (float64, bool)
 		if french {
 			terms = analysis.WordTerms(w.text)
 		}
-		if anyKnown(terms, idf) {
+		if anyKnown(terms, idf) || slices.ContainsFunc(passageWords, func(p string) bool { return isTypo(w.folded, p) }) {
 			known += w.weight
 		}
 	}
