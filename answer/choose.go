@@ -34,6 +34,15 @@ func choose(verdicts []verdict, passages []retrieval.Result, maxQuotes int) (cho
 	return chosen, unanswered
 }
 
+func anyAnswered(verdicts []verdict) bool {
+	for _, v := range verdicts {
+		if len(v.answers) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // missingTerm names a word of the question that no retrieved passage has
 // at all, a name or the asked noun first: the reason to give when
 // declining. It returns "" when every word is somewhere.

@@ -61,7 +61,13 @@ func (e *Extractive) answerFrom(question string, passages []retrieval.Result, an
 	a := Answer{Question: question, Query: question, Lang: Language(question, passages), Mode: ModeExtractive, Passages: passages}
 	r := newReading(passages, analysed, e.Index)
 	parts := parseQuestion(plain(question), e.Index.IDF, r.proper)
-	verdicts := r.read(parts, cmp.Or(e.MinCoverage, DefaultMinCoverage))
+	minCov := cmp.Or(e.MinCoverage, DefaultMinCoverage)
+	verdicts := r.read(parts, minCov)
+	if !anyAnswered(verdicts) {
+		if split, ok := distributeAll(parts); ok {
+			verdicts = r.read(split, minCov)
+		}
+	}
 	chosen, unanswered := choose(verdicts, passages, cmp.Or(e.MaxQuotes, 3))
 	if len(chosen) == 0 {
 		a.Refused, a.Text = true, declined(a.Lang, r.missingTerm(parts))

@@ -21,7 +21,7 @@ var (
 	countHead = regexp.MustCompile(`(?i)\b(?:combien\s+(?:de|d'|d’|des)\s*|how\s+many\s+)(.*)`)
 	whichHead = regexp.MustCompile(`(?i)\b(?:quel|quelle|quels|quelles|which|what)\s+` +
 		`(?:(?:est|sont|etait|était|étaient|sera|seront|is|are|was|were|'s)\s+(?:le|la|l'|l’|les|the|a|an)\s*)?(.*)`)
-	possessiveHead = regexp.MustCompile(`(?i)\b(?:what|quel|quelle)\b.*?\w['’]s\s+(.*)`)
+	possessiveHead = regexp.MustCompile(`(?i)\bwhat(?:\s+(?:is|was|are|were)|['’]s)\s+(?:\S+\s+){0,3}?\S+['’]s\s+(.*)`)
 	// "comment s'appelle l'ambassadrice", "what is the name of the event":
 	// the named thing is the noun.
 	nameHead = regexp.MustCompile(`(?i)(?:comment\s+s['’]\s*appelle(?:nt)?|(?:quel|what)\s+(?:est|is)\s+(?:le|the)\s+(?:full\s+)?(?:nom|name)\s+(?:de|d'|du|des|of)|names?\s+of)\s*(?:the|le|la|l'|l’|les)?\s*(.*)`)

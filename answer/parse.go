@@ -2,6 +2,7 @@ package answer
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -52,16 +53,40 @@ func parseQuestion(q string, idf func(string) (float64, bool), proper map[string
 	for _, text := range splitParts(asked(q)) {
 		p := part{text: text, want: questionType(text), words: questionWords(text, idf)}
 		head := headNoun(text)
+		second := coordinatedNoun(text, head.word)
 		for i := range p.words {
 			w := &p.words[i]
 			w.role = roleOf(*w, text, proper, lowerCase || allCaps)
-			if w.folded == head.word {
+			if w.folded == head.word || w.folded == second {
 				p.applyHead(w, head.counted)
 			}
 		}
 		parts = append(parts, p)
+		if t, ok := attributeTypes[second]; ok {
+			// "what money and deadline…": the same question, asking for
+			// a second kind of answer.
+			q := p
+			q.words, q.want = slices.Clone(p.words), t
+			parts = append(parts, q)
+		}
 	}
 	return inheritWords(parts)
+}
+
+// coordinatedNoun returns the noun joined to the asked noun by "and"/"et"
+// ("what money and deadline"), folded, or "".
+func coordinatedNoun(text, head string) string {
+	if head == "" {
+		return ""
+	}
+	toks := analysis.Tokens(text)
+	for i := 0; i+2 < len(toks); i++ {
+		and := analysis.Fold(toks[i+1].Text)
+		if analysis.Fold(toks[i].Text) == head && (and == "and" || and == "et") {
+			return analysis.Fold(toks[i+2].Text)
+		}
+	}
+	return ""
 }
 
 // applyHead gives the asked noun its role: the noun of "how many", a type

@@ -42,7 +42,7 @@ var attributeTypes = map[string]answerType{
 	"investment": money, "argent": money, "money": money, "fonds": money, "funds": money, "chiffre": quantity, "nombre": quantity, "number": quantity, "total": quantity,
 	"pourcentage": percent, "percentage": percent, "taux": percent, "rate": percent, "part": percent,
 	"share": percent, "date": moment, "annee": year, "year": year, "jour": moment, "day": moment,
-	"mois": moment, "month": moment, "moment": moment, "epoque": moment, "duree": duration,
+	"mois": moment, "month": moment, "deadline": moment, "echeance": moment, "calendrier": moment, "moment": moment, "epoque": moment, "duree": duration,
 	"periode": duration, "period": duration, "delai": duration, "rang": rank, "classement": rank,
 	"ranking": rank, "role": role, "fonction": role, "poste": role, "post": role, "position": role,
 	"titre": role, "title": role, "job": role, "metier": role, "nom": name, "name": name, "names": name,
