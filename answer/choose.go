@@ -70,8 +70,8 @@ func hasRole(w queryWord, roles []wordRole) bool {
 
 // anywhere reports whether some retrieved document has w.
 func (r reading) anywhere(w queryWord) bool {
-	for _, b := range r.docs {
-		if b.match(w) >= typoMatch {
+	for id := range r.docText {
+		if r.doc(id).match(w) >= typoMatch {
 			return true
 		}
 	}

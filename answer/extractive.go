@@ -92,12 +92,13 @@ type analysedUnit struct {
 // scoring them for several queries, or again for a fallback answer, does
 // not analyse the same text again.
 func analyse(passages []retrieval.Result) []analysedUnit {
+	memo := wordMemo{}
 	var out []analysedUnit
 	for i, p := range passages {
 		for _, u := range passageUnits(i, p.Chunk.Text) {
 			u.index = len(out)
 			text := u.text(p.Chunk.Text)
-			out = append(out, analysedUnit{unit: u, text: text, bag: newBag(text)})
+			out = append(out, analysedUnit{unit: u, text: text, bag: memo.bag(text)})
 		}
 	}
 	return out

@@ -31,7 +31,7 @@ import (
 // similarity of the built-in embedder did not separate the two (0.07–0.21
 // off-topic, 0.10–0.47 answerable), so it does not vote.
 const (
-	gateBM25  = 2.0  // times the IDF of an absent word (7.3 on the default corpus)
+	gateBM25  = 2.0 // times the IDF of an absent word (7.3 on the default corpus)
 	gateKnown = 0.5 // share of the question's weight the corpus knows
 	// A question that asks the bot for instructions or advice ("how do I
 	// center a div", "tu connais un bon resto") is about the asker, not
@@ -62,10 +62,13 @@ func measureEvidence(queries []string, passages []retrieval.Result, idf func(str
 	var e gateEvidence
 	e.absentIDF, _ = idf("\x00") // no passage holds it: the highest IDF
 	var words []string
+	memo := wordMemo{}
 	for _, p := range passages {
 		e.bestBM25 = math.Max(e.bestBM25, p.BM25)
-		words = append(words, newBag(p.Chunk.Text).words...)
+		words = append(words, memo.bag(p.Chunk.Text).words...)
 	}
+	slices.Sort(words)
+	words = slices.Compact(words)
 	for i, q := range queries {
 		q = plain(q)
 		qw := questionWords(q, idf)

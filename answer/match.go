@@ -13,22 +13,45 @@ type bag struct {
 	seq   []string
 }
 
-func newBag(text string) bag {
+func newBag(text string) bag { return wordMemo(nil).bag(text) }
+
+// wordMemo remembers how words were analysed while one question is
+// answered: the same words recur across sentences, sentence pairs and
+// documents, and stemming them is most of the cost of reading.
+type wordMemo map[string]wordForm
+
+type wordForm struct {
+	folded string
+	terms  []string
+}
+
+func (m wordMemo) form(word string) wordForm {
+	if f, ok := m[word]; ok {
+		return f
+	}
+	f := wordForm{folded: analysis.Fold(word), terms: analysis.WordTerms(word)}
+	if m != nil {
+		m[word] = f
+	}
+	return f
+}
+
+// bag analyses text.
+func (m wordMemo) bag(text string) bag {
 	b := bag{terms: map[string]bool{}}
 	for _, tok := range analysis.Tokens(text) {
-		folded := analysis.Fold(tok.Text)
-		b.seq = append(b.seq, folded)
-		if d, ok := numberValues[folded]; ok {
+		f := m.form(tok.Text)
+		b.seq = append(b.seq, f.folded)
+		if d, ok := numberValues[f.folded]; ok {
 			b.terms[d] = true // "un dollar" has the "1" of "$1"
 		}
-		ts := analysis.WordTerms(tok.Text)
-		if len(ts) == 0 {
+		if len(f.terms) == 0 {
 			continue
 		}
-		for _, t := range ts {
+		for _, t := range f.terms {
 			b.terms[t] = true
 		}
-		b.words = append(b.words, folded)
+		b.words = append(b.words, f.folded)
 	}
 	return b
 }

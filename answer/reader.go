@@ -32,9 +32,12 @@ import (
 type reading struct {
 	passages []retrieval.Result
 	units    []analysedUnit
-	// docs has one bag per document: the text of all its retrieved
-	// passages, its title and date.
-	docs map[string]bag
+	// docText has the text of each document of the passages (the whole
+	// document when the index lists chunks, else its retrieved passages),
+	// with its title and date; docs their bags, made on demand (doc).
+	docText map[string]string
+	docs    map[string]bag
+	memo    wordMemo
 	// proper holds the folded words the passages write as names.
 	proper map[string]bool
 	idf    func(string) (float64, bool)
@@ -49,11 +52,11 @@ type chunkLister interface {
 }
 
 func newReading(passages []retrieval.Result, units []analysedUnit, ix Searcher) reading {
-	r := reading{passages: passages, units: units, docs: map[string]bag{}, proper: properWords(passages), idf: ix.IDF}
+	r := reading{passages: passages, units: units, docs: map[string]bag{}, docText: map[string]string{},
+		memo: wordMemo{}, proper: properWords(passages), idf: ix.IDF}
 	lister, whole := ix.(chunkLister)
-	texts := map[string]string{}
 	for _, p := range passages {
-		if _, ok := texts[p.Doc.ID]; ok {
+		if _, ok := r.docText[p.Doc.ID]; ok {
 			continue
 		}
 		var b strings.Builder
@@ -70,12 +73,20 @@ func newReading(passages []retrieval.Result, units []analysedUnit, ix Searcher) 
 		for _, c := range chunks {
 			b.WriteString(c.Text + "\n")
 		}
-		texts[p.Doc.ID] = b.String()
-	}
-	for id, t := range texts {
-		r.docs[id] = newBag(t)
+		r.docText[p.Doc.ID] = b.String()
 	}
 	return r
+}
+
+// doc returns the bag of a document's text, analysed on first use: most
+// questions name nothing, and their documents are never analysed.
+func (r reading) doc(id string) bag {
+	b, ok := r.docs[id]
+	if !ok {
+		b = r.memo.bag(r.docText[id])
+		r.docs[id] = b
+	}
+	return b
 }
 
 // Thresholds of the reader, measured with citebot eval on the tuning set
@@ -128,7 +139,7 @@ func (r reading) score(p part) []unit {
 // accepts applies the checks that do not depend on coverage.
 func (r reading) accepts(p part, u unit) bool {
 	a := r.units[u.index]
-	doc := r.docs[r.passages[u.passage].Doc.ID]
+	doc := r.doc(r.passages[u.passage].Doc.ID)
 	for _, w := range p.words {
 		switch w.role {
 		case specific:
