@@ -73,8 +73,15 @@ func nounAt(s string, french bool) string {
 			break
 		}
 	}
+	// An English participle ends the noun group ("the manor hosting
+	// the summit"): the noun is before it.
+	for len(group) > 1 && !french && participle.MatchString(group[len(group)-1]) {
+		group = group[:len(group)-1]
+	}
 	if len(group) == 0 {
 		return ""
 	}
 	return group[len(group)-1]
 }
+
+var participle = regexp.MustCompile(`^\w{3,}(?:ing|ed)$`)

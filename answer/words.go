@@ -37,13 +37,13 @@ type queryWord struct {
 
 // questionWords returns the distinct content words of a question (of what
 // it asks: see asked). A word the corpus does not know, or any word of a
-// question that is not French, also matches its French translations
+// question that is not all French, also matches its French translations
 // (analysis.Translate); every word matches its synonyms and aliases, less
 // surely. Each word weighs the IDF of its rarest term the corpus knows, or
 // the highest IDF when the corpus knows none: a word the documents never
 // use is what an off-topic question looks like.
 func questionWords(q string, idf func(string) (float64, bool)) []queryWord {
-	notFrench := analysis.Detect(q) != "fr"
+	notFrench := analysis.Detect(q) != "fr" || analysis.HasEnglish(q)
 	seen := map[string]bool{}
 	var out []queryWord
 	for _, tok := range analysis.Tokens(asked(q)) {
