@@ -111,7 +111,9 @@ func (b bag) hasAll(terms []string) bool {
 }
 
 // cognate scores two folded words that are not the same term. A shared
-// prefix of five letters is a cognate ("invest-ing", "invest-issement");
+// prefix of five letters or more, over half the shorter word, is a
+// cognate ("invest-ing", "invest-issement"; not "super-ficie",
+// "super-puissance");
 // a shorter one only when it is nearly all of both words ("taxe",
 // "taxes"): a short word is the prefix of many unrelated long ones
 // ("pape", "paperasse").
@@ -124,7 +126,8 @@ func cognate(a, b string) float64 {
 	for p < len(ra) && p < len(rb) && ra[p] == rb[p] {
 		p++
 	}
-	if p >= 5 || (p >= 4 && p >= min(len(ra), len(rb))-1 && max(len(ra), len(rb))-p <= maxInflection) {
+	short := min(len(ra), len(rb))
+	if (p >= 5 && 2*p > short) || (p >= 4 && p >= short-1 && max(len(ra), len(rb))-p <= maxInflection) {
 		return prefixMatch
 	}
 	if dice(ra, rb) >= 0.5 {

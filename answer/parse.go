@@ -23,6 +23,9 @@ var partBreak = regexp.MustCompile(`(?i)(?:\?|;|,|\s(?:and|et|&))\s+(?:(?:and|et
 	`(?:(?:by|from|in|on|at|d'ici|depuis|en|à|a|de|sur|pour)\s+)?` +
 	`(?:when|where|who|whom|what|which|how|why|quand|où|qui|quel|quelle|quels|quelles|combien|comment|pourquoi)\b`)
 
+// leadingAnd is the conjunction a following part starts with.
+var leadingAnd = regexp.MustCompile(`(?i)^(?:and|et|&)\s+`)
+
 // splitParts cuts a question where a new interrogative starts a clause.
 func splitParts(q string) []string {
 	var out []string
@@ -31,15 +34,15 @@ func splitParts(q string) []string {
 		if loc == nil || loc[0] == 0 {
 			break
 		}
-		start := loc[0]
-		if q[start] == '?' || q[start] == ';' || q[start] == ',' {
-			start++
+		head := q[:loc[0]]
+		if q[loc[0]] == '?' {
+			head += "?"
 		}
-		if head := strings.TrimSpace(q[:start]); head != "" {
+		if head = strings.TrimSpace(head); head != "" {
 			out = append(out, head)
 		}
-		q = strings.TrimSpace(q[loc[0]+1:])
-		q = strings.TrimLeft(strings.TrimPrefix(strings.TrimPrefix(q, "and "), "et "), " ")
+		q = strings.TrimSpace(strings.TrimLeft(q[loc[0]:], "?;, "))
+		q = leadingAnd.ReplaceAllString(q, "")
 	}
 	return append(out, strings.TrimSpace(q))
 }

@@ -53,6 +53,7 @@ func TestCognate(t *testing.T) {
 		{"taxe", "taxes", true},
 		{"pape", "paperasse", false}, // a short word is not a prefix cognate of a long one
 		{"paperwork", "paperasse", true},
+		{"superficie", "superpuissance", false}, // a common prefix, not a cognate
 	}
 	for _, tt := range tests {
 		if got := cognate(tt.a, tt.b) > 0; got != tt.want {
