@@ -48,9 +48,9 @@ func checkRelated(t *testing.T, q string, a Answer) {
 func TestNearMissesAreDeclined(t *testing.T) {
 	ex := &Extractive{Index: testIndex(t)}
 	tests := []struct{ question, names string }{
-		{"how much did OpenAI raise in 2022?", "2022"},           // right figure, wrong year
-		{"What did the UK sign with Anthropic?", "Anthropic"},    // absent entity
-		{"What is Peter Kyle's salary?", ""},                     // a detail never given
+		{"how much did OpenAI raise in 2022?", "2022"},        // right figure, wrong year
+		{"What did the UK sign with Anthropic?", "Anthropic"}, // absent entity
+		{"What is Peter Kyle's salary?", ""},                  // a detail never given
 		{"Quelle est la superficie du data center de Vantage ?", "superficie"},
 		{"Combien de syndicats ont critiqué l'usage de ChatGPT par le Trésor ?", ""}, // no number of unions
 		{"Quel est le montant du contrat entre OpenAI et le gouvernement britannique ?", ""},
