@@ -43,6 +43,11 @@ var chatSpellings = map[string]string{
 	"pls": "", "plz": "", "thx": "", "ty": "", "hey": "", "hi": "", "hello": "", "bro": "", "dude": "",
 	"guys": "", "yeah": "", "yep": "", "nope": "", "nah": "", "ok": "", "okay": "", "k": "", "lmk": "",
 	"tho": "", "like": "", "literally": "", "basically": "", "anyway": "", "asap": "",
+	// contractions written without their apostrophe
+	"whats": "what is", "wats": "what is", "hows": "how is", "whos": "who is", "wheres": "where is",
+	"whens": "when is", "whys": "why is", "thats": "that is", "dont": "do not", "doesnt": "does not",
+	"didnt": "did not", "isnt": "is not", "arent": "are not", "wasnt": "was not", "werent": "were not",
+	"cant": "cannot", "wont": "will not", "youre": "you are", "theyre": "they are", "im": "I am", "ive": "I have",
 }
 
 // withSlash is "w/" (with) and "w/o" (without), which tokens would split.

@@ -1,6 +1,8 @@
 package answer
 
 import (
+	"strings"
+
 	"github.com/citebot/citebot/analysis"
 )
 
@@ -25,6 +27,17 @@ type wordForm struct {
 	terms  []string
 }
 
+// thousands reports whether two tokens are the groups of one number
+// written with a space: "1 000", "11 500".
+func thousands(text string, prev, cur analysis.Token) bool {
+	gap := strings.TrimFunc(text[prev.End:cur.Start], func(r rune) bool { return r == ' ' || r == '\u00a0' || r == '\u202f' })
+	return gap == "" && prev.End < cur.Start && len(cur.Text) == 3 && isDigits(cur.Text) && isDigits(prev.Text)
+}
+
+func isDigits(s string) bool {
+	return s != "" && strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' }) < 0
+}
+
 func (m wordMemo) form(word string) wordForm {
 	if f, ok := m[word]; ok {
 		return f
@@ -39,7 +52,12 @@ func (m wordMemo) form(word string) wordForm {
 // bag analyses text.
 func (m wordMemo) bag(text string) bag {
 	b := bag{terms: map[string]bool{}}
-	for _, tok := range analysis.Tokens(text) {
+	toks := analysis.Tokens(text)
+	for i, tok := range toks {
+		if i > 0 && thousands(text, toks[i-1], tok) {
+			// "1 000" is one number: 1000
+			b.terms[toks[i-1].Text+tok.Text] = true
+		}
 		f := m.form(tok.Text)
 		b.seq = append(b.seq, f.folded)
 		if d, ok := numberValues[f.folded]; ok {

@@ -59,7 +59,7 @@ func parseQuestion(q string, idf func(string) (float64, bool), proper map[string
 		second := coordinatedNoun(text, head.word)
 		for i := range p.words {
 			w := &p.words[i]
-			w.role = roleOf(*w, text, proper, lowerCase || allCaps)
+			w.role = roleOf(*w, text, p.want, proper, lowerCase || allCaps)
 			if w.folded == head.word || w.folded == second {
 				p.applyHead(w, head.counted)
 			}
@@ -140,13 +140,18 @@ func inheritWords(parts []part) []part {
 	return parts
 }
 
+// priceWords only ask for a sum ("combien coûte", "how much is it
+// worth"): in a question about money the sum answers them. Words that
+// say which sum ("gagner", "earn", "lever") are not among them.
+var priceWords = regexp.MustCompile(`^(?:cout\w*|cost\w*|vaut|valent|valait|valoir|worth|pa(?:y|ie|yer|yed|id)\w*|debours\w*|depens\w*|spend\w*|spent|prix|price)$`)
+
 // roleOf tells names and numbers from other words. A word is a name when
 // it is written like one (a capital inside the question, or inside the
 // word: "OpenAI"), when the passages write it like one, or, in a question
 // written all in one case, when no lexicon knows it.
-func roleOf(w queryWord, text string, proper map[string]bool, oneCase bool) wordRole {
+func roleOf(w queryWord, text string, want answerType, proper map[string]bool, oneCase bool) wordRole {
 	switch {
-	case lightWords[w.folded]:
+	case lightWords[w.folded] || want == money && priceWords.MatchString(w.folded):
 		return light
 	case strings.ContainsFunc(w.folded, unicode.IsDigit) || monthRe.MatchString(w.folded) || weekdayRe.MatchString(w.folded):
 		return specific

@@ -81,6 +81,9 @@ func TestParaphrasesAreAnswered(t *testing.T) {
 		{"who hosts the next summit, and when was the first?", "mercredi"},
 		{"Combien valent l'entreprise derrière ChatGPT et le marché britannique de l'IA ?", "92 milliards"},
 		{"Starmr a annoncé combien de points dans son plan ?", "50"},
+		{"whats the uk plan to boost compute by 2030", "2030"},
+		{"which city will get 1,000 AI jobs?", "Liverpool"},
+		{"Combien coûte ChatGPT Enterprise pour l'administration américaine ?", "dollar"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.question, func(t *testing.T) {

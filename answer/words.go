@@ -1,6 +1,8 @@
 package answer
 
 import (
+	"regexp"
+
 	"github.com/citebot/citebot/analysis"
 )
 
@@ -62,6 +64,9 @@ func questionWords(q string, idf func(string) (float64, bool)) []queryWord {
 				terms = append(terms, analysis.WordTerms(fr)...)
 			}
 		}
+		if n := thousandsSep.ReplaceAllString(folded, "$1$2"); n != folded {
+			terms = append(terms, n) // "1,000" is the "1 000" of the articles
+		}
 		w.terms = terms
 		w.known = anyKnown(terms, idf)
 		w.related = relatedTerms(append([]string{tok.Text}, forms...))
@@ -70,6 +75,9 @@ func questionWords(q string, idf func(string) (float64, bool)) []queryWord {
 	}
 	return out
 }
+
+// thousandsSep is a thousands separator inside a number: "1,000", "1.000".
+var thousandsSep = regexp.MustCompile(`(\d)[,.](\d{3})\b`)
 
 // relatedTerms are the terms of the synonyms and aliases of words.
 func relatedTerms(words []string) [][]string {
