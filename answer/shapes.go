@@ -43,8 +43,9 @@ const minNameIDF = 1.0
 
 // names counts the distinct words of text written as names (a capital,
 // not at the start of a sentence) that are not words of the question and
-// not common to most passages; with full, only names of two words or more
-// ("Bruno Le Maire", "Loughton, Essex" is two names).
+// not common to most passages; with full, only words of a name of two
+// words or more ("Bruno Le Maire") or that no lexicon knows ("Synthesia";
+// not "Résidence").
 func (r reading) names(text string, p part, full bool) int {
 	asked := map[string]bool{}
 	for _, w := range p.words {
@@ -58,7 +59,7 @@ func (r reading) names(text string, p part, full bool) int {
 		isName := unicode.IsUpper(c) && !sentenceStart(text, t.Start) && !asked[f] && !analysis.IsStopword(f) &&
 			r.idfOf(t.Text) >= minNameIDF
 		follows := prevEnd >= 0 && strings.TrimSpace(text[prevEnd:t.Start]) == ""
-		if isName && (!full || follows) {
+		if isName && (!full || follows || !analysis.Known(t.Text)) {
 			seen[f] = true
 		}
 		prevEnd = -1
