@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/citebot/citebot/analysis"
 )
@@ -125,14 +126,20 @@ func (p *part) applyHead(w *queryWord, isCounted bool) {
 }
 
 // inheritWords completes elliptic parts ("…, and by when?") with the
-// names and topic words of the part before them.
+// words of the part before them; its asked noun must be in the quote.
 func inheritWords(parts []part) []part {
 	for i := 1; i < len(parts); i++ {
 		if len(parts[i].words) > 1 {
 			continue
 		}
 		for _, w := range parts[i-1].words {
-			if w.role == soft || w.role == specific || w.role == light {
+			switch w.role {
+			case soft, specific, light:
+				parts[i].words = append(parts[i].words, w)
+			case focus, counted:
+				// "how many civil servants…, and by when?": the date
+				// must be about civil servants too.
+				w.role = focus
 				parts[i].words = append(parts[i].words, w)
 			}
 		}
@@ -151,7 +158,7 @@ var priceWords = regexp.MustCompile(`^(?:cout\w*|cost\w*|vaut|valent|valait|valo
 // written all in one case, when no lexicon knows it.
 func roleOf(w queryWord, text string, want answerType, proper map[string]bool, oneCase bool) wordRole {
 	switch {
-	case lightWords[w.folded] || want == money && priceWords.MatchString(w.folded):
+	case lightWords[w.folded] || cueWords[w.folded] || want == money && priceWords.MatchString(w.folded):
 		return light
 	case strings.ContainsFunc(w.folded, unicode.IsDigit) || monthRe.MatchString(w.folded) || weekdayRe.MatchString(w.folded):
 		return specific
@@ -163,6 +170,9 @@ func roleOf(w queryWord, text string, want answerType, proper map[string]bool, o
 	if !oneCase && writtenAsName(w.text, text) {
 		return specific
 	}
+	if startsUpper(w.text) && !w.known && !analysis.Known(w.text) {
+		return specific // "Samsung a-t-il…": first word, but no word a lexicon knows
+	}
 	if proper[w.folded] && !analysis.Known(w.text) {
 		return specific
 	}
@@ -170,6 +180,11 @@ func roleOf(w queryWord, text string, want answerType, proper map[string]bool, o
 		return specific
 	}
 	return soft
+}
+
+func startsUpper(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsUpper(r)
 }
 
 // writtenAsName reports whether word has a capital after its first letter

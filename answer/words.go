@@ -57,10 +57,14 @@ func questionWords(q string, idf func(string) (float64, bool)) []queryWord {
 		seen[folded] = true
 		w := queryWord{folded: folded, text: tok.Text}
 		w.known = anyKnown(terms, idf)
-		var forms []string
+		var forms, phrases []string
 		if notFrench || !w.known {
-			forms = analysis.Translate(tok.Text)
-			for _, fr := range forms {
+			for _, fr := range analysis.Translate(tok.Text) {
+				if len(analysis.Tokens(fr)) > 1 {
+					phrases = append(phrases, fr) // "fonction publique": both words, not either
+					continue
+				}
+				forms = append(forms, fr)
 				terms = append(terms, analysis.WordTerms(fr)...)
 			}
 		}
@@ -70,6 +74,9 @@ func questionWords(q string, idf func(string) (float64, bool)) []queryWord {
 		w.terms = terms
 		w.known = anyKnown(terms, idf)
 		w.related = relatedTerms(append([]string{tok.Text}, forms...))
+		for _, ph := range phrases {
+			w.related = append(w.related, analysis.Terms(ph))
+		}
 		w.weight = wordWeight(terms, idf)
 		out = append(out, w)
 	}
