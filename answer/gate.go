@@ -4,6 +4,8 @@ import (
 	"math"
 	"regexp"
 	"slices"
+	"strings"
+	"unicode"
 
 	"github.com/citebot/citebot/analysis"
 	"github.com/citebot/citebot/retrieval"
@@ -43,7 +45,8 @@ const (
 // asker's own needs: "how do I…", "comment je…", "explain…", "tu connais…".
 var personalRequest = regexp.MustCompile(`(?i)^\W*(?:how (?:do|can|should|would) (?:i|we)\b|how to\b|` +
 	`comment (?:je|on|faire|puis-je)\b|explain\b|explique|tell me\b|dis-moi|give me\b|donne-moi|` +
-	`recommend|conseille|tu connais|vous connaissez|do you know|can you\b|peux-tu|pouvez-vous)`)
+	`recommend|conseille|tu connais|vous connaissez|do you know|can you\b|peux-tu|pouvez-vous|` +
+	`(?:write|make|draw|compose|translate|tell) me\b|write (?:a|an)\b|écris|fais-moi|dessine|raconte|traduis|translate\b)`)
 
 // gateEvidence is what the gate saw, for the decision and for tests.
 type gateEvidence struct {
@@ -72,7 +75,7 @@ func measureEvidence(queries []string, passages []retrieval.Result, idf func(str
 	for i, q := range queries {
 		q = plain(q)
 		qw := questionWords(q, idf)
-		e.asked = e.asked || len(qw) > 0
+		e.asked = e.asked || slices.ContainsFunc(qw, topical)
 		e.known = math.Max(e.known, knownShare(qw, analysis.Detect(q) == "fr", idf, words))
 		if i == 0 {
 			e.personal = personalRequest.MatchString(q)
@@ -99,12 +102,17 @@ func (e gateEvidence) none() bool {
 func knownShare(words []queryWord, french bool, idf func(string) (float64, bool), passageWords []string) float64 {
 	var known, total float64
 	for _, w := range words {
+		if !topical(w) {
+			continue
+		}
 		total += w.weight
 		terms := w.terms
 		if french {
 			terms = analysis.WordTerms(w.text)
 		}
-		if anyKnown(terms, idf) || slices.ContainsFunc(passageWords, func(p string) bool { return isTypo(w.folded, p) }) {
+		number := strings.ContainsFunc(w.folded, unicode.IsDigit)
+		if !number && anyKnown(terms, idf) ||
+			slices.ContainsFunc(passageWords, func(p string) bool { return isTypo(w.folded, p) }) {
 			known += w.weight
 		}
 	}
@@ -112,6 +120,15 @@ func knownShare(words []queryWord, french bool, idf func(string) (float64, bool)
 		return 0
 	}
 	return known / total
+}
+
+// topical reports whether a word says what a question is about:
+// interrogatives and light words ("aujourd'hui", "say") do not. Numbers
+// do, but never as known: "12" in "combien font 12 fois 7" is no evidence
+// that the articles are about it, and a year they never give ("le Tour de
+// France 2022") is evidence that they are not.
+func topical(w queryWord) bool {
+	return !lightWords[w.folded] && !cueWords[w.folded]
 }
 
 // gateRefusal is the answer when the gate declines: the refusal, with the
