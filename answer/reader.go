@@ -150,7 +150,7 @@ func (r reading) accepts(p part, u unit) bool {
 				return false
 			}
 		case focus:
-			if a.bag.match(w) < gramMatch {
+			if a.bag.match(w) < typoMatch {
 				return false
 			}
 		case counted:
