@@ -30,13 +30,13 @@ var (
 	// known is every word of the glossary (both sides) and of the synonym
 	// groups, folded: the common words of either language.
 	known = sync.OnceValue(func() map[string]bool {
-		out := map[string]bool{}
 		d := glossary()
+		out := make(map[string]bool, 4*len(d.exact))
 		for k, vs := range d.exact {
 			out[Fold(k)] = true
 			for _, v := range vs {
-				for _, t := range Tokens(v) {
-					out[Fold(t.Text)] = true
+				for w := range strings.FieldsFuncSeq(Fold(v), notLetter) {
+					out[w] = true
 				}
 			}
 		}
@@ -46,6 +46,8 @@ var (
 		return out
 	})
 )
+
+func notLetter(r rune) bool { return r == ' ' || r == '-' || r == '\'' }
 
 func parseGroups(text string) groups {
 	g := groups{byWord: map[string][][]string{}, byStem: map[string][][]string{}}
