@@ -69,6 +69,17 @@ func digitAfter(s string, i int) bool {
 // Fold lowercases s and removes diacritics and ligatures, so that spellings
 // with and without accents compare equal ("Économie" → "economie").
 func Fold(s string) string {
+	if isASCII(s) {
+		return strings.ToLower(s) // nothing to decompose: the common case
+	}
+	if f, ok := foldLatin(s); ok {
+		return f
+	}
+	return foldSlow(s)
+}
+
+// foldSlow is Fold by Unicode decomposition, for any script.
+func foldSlow(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range norm.NFD.String(s) {
@@ -89,6 +100,44 @@ func Fold(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// latinBase maps the accented lowercase letters of French and its
+// neighbours to what Fold makes of them, so that most words fold without
+// a Unicode decomposition.
+var latinBase = map[rune]string{
+	'à': "a", 'á': "a", 'â': "a", 'ã': "a", 'ä': "a", 'å': "a", 'ç': "c", 'è': "e", 'é': "e", 'ê': "e",
+	'ë': "e", 'ì': "i", 'í': "i", 'î': "i", 'ï': "i", 'ñ': "n", 'ò': "o", 'ó': "o", 'ô': "o", 'õ': "o",
+	'ö': "o", 'ù': "u", 'ú': "u", 'û': "u", 'ü': "u", 'ý': "y", 'ÿ': "y", 'œ': "oe", 'æ': "ae", 'ß': "ss",
+	'’': "'", 'ʼ': "'", '‘': "'",
+}
+
+// foldLatin folds s when every letter of it is ASCII or in latinBase;
+// ok is false otherwise, and Fold decomposes.
+func foldLatin(s string) (string, bool) {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if r < utf8.RuneSelf {
+			b.WriteRune(unicode.ToLower(r))
+			continue
+		}
+		base, ok := latinBase[unicode.ToLower(r)]
+		if !ok {
+			return "", false
+		}
+		b.WriteString(base)
+	}
+	return b.String(), true
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // Stem reduces a lowercase word to its Snowball stem for lang ("fr" or "en";

@@ -115,3 +115,14 @@ func TestExpandOnlyTranslatesNonFrenchQuestions(t *testing.T) {
 		}
 	}
 }
+
+// Fold's shortcuts for ASCII and Latin letters must agree with the
+// Unicode decomposition it falls back to.
+func TestFoldShortcutsAgree(t *testing.T) {
+	for _, s := range []string{"Économie", "ÀÉÎÕÜ àéîõü çÇñÑ ÿ", "Œuvre cœur Æ straße", "l’IA ʼ ‘", "São Paulo"} {
+		want := foldSlow(s)
+		if got := Fold(s); got != want {
+			t.Errorf("Fold(%q): got %q, want %q", s, got, want)
+		}
+	}
+}

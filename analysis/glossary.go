@@ -17,21 +17,33 @@ import (
 //go:embed glossary_en_fr.txt
 var glossaryText string
 
+// lexiconText extends the glossary beyond news vocabulary: everyday and
+// casual English, irregular forms (see its header for source and licence).
+//
+//go:embed lexicon_en_fr.txt
+var lexiconText string
+
 // glossary is parsed on first use and never modified afterwards.
 var glossary = sync.OnceValue(func() dictionary {
-	return parseGlossary(glossaryText)
+	return parseGlossary(glossaryText + "\n" + lexiconText)
 })
 
 // dictionary finds entries by exact word first, then by English stem, so
 // that "offered" finds "offer" while words whose stems collide
 // ("customer"/"customs") still get their own entry when spelled as listed.
+// Stemming every entry up front cost most of a CLI answer's start-up, so
+// entries are grouped by their first three letters, which stemming keeps,
+// and only the entries of a word's group are stemmed when it is looked up.
 type dictionary struct {
-	exact, stems map[string][]string
+	exact map[string][]string
+	// group lists the entries that start with the same three letters.
+	group map[string][]string
 }
 
 func parseGlossary(text string) dictionary {
-	d := dictionary{exact: map[string][]string{}, stems: map[string][]string{}}
-	for _, line := range strings.Split(text, "\n") {
+	n := strings.Count(text, "\n")
+	d := dictionary{exact: make(map[string][]string, n), group: map[string][]string{}}
+	for line := range strings.Lines(text) {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
@@ -41,15 +53,36 @@ func parseGlossary(text string) dictionary {
 			continue
 		}
 		key = strings.ToLower(strings.TrimSpace(key))
-		stem := english.Stem(key, true)
-		for _, v := range strings.Split(vals, ",") {
+		if _, seen := d.exact[key]; !seen {
+			d.group[prefix3(key)] = append(d.group[prefix3(key)], key)
+		}
+		for v := range strings.SplitSeq(vals, ",") {
 			if v = strings.TrimSpace(v); v != "" {
 				d.exact[key] = appendNew(d.exact[key], v)
-				d.stems[stem] = appendNew(d.stems[stem], v)
 			}
 		}
 	}
 	return d
+}
+
+func prefix3(w string) string {
+	r := []rune(w)
+	return string(r[:min(3, len(r))])
+}
+
+// byStem returns the translations of the entries whose English stem is
+// the stem of w, in the order of the file.
+func (d dictionary) byStem(w string) []string {
+	stem := english.Stem(w, true)
+	var out []string
+	for _, key := range d.group[prefix3(w)] {
+		if english.Stem(key, true) == stem {
+			for _, v := range d.exact[key] {
+				out = appendNew(out, v)
+			}
+		}
+	}
+	return out
 }
 
 func appendNew(list []string, s string) []string {
@@ -65,7 +98,7 @@ func Translate(word string) []string {
 	if fr, ok := d.exact[w]; ok {
 		return fr
 	}
-	return d.stems[english.Stem(w, true)]
+	return d.byStem(w)
 }
 
 // Expand returns a question with the French equivalents of its English

@@ -55,6 +55,17 @@ func IsStopword(folded string) bool {
 	return stopwords["fr"][folded] || stopwords["en"][folded]
 }
 
+// HasEnglish reports whether s has a function word only English uses:
+// "Starmer et Mistral, they met ou pas ?" is French with English in it.
+func HasEnglish(s string) bool {
+	for _, t := range Tokens(s) {
+		if distinctive["en"][Fold(t.Text)] {
+			return true
+		}
+	}
+	return false
+}
+
 // Detect names the language of s, "fr" or "en", from its distinctive
 // function words and its French diacritics; it returns "" when the text gives
 // no evidence either way (a bare name, a number). This small model is enough

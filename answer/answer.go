@@ -38,7 +38,12 @@ type Answer struct {
 	Lang    string
 	Text    string
 	Refused bool
-	Mode    string
+	// GateRefused is true when the refusal came before any answerer ran:
+	// the retrieved passages showed no evidence at all (see gate), or
+	// nothing was asked. The eval counts these apart from the refusals of
+	// the reader or the model.
+	GateRefused bool
+	Mode        string
 	// Passages are the retrieved passages given to the answerer, best first.
 	Passages []retrieval.Result
 	// Sources are the cited passages only, by N.

@@ -25,9 +25,10 @@ type Chatter interface {
 type Turn = prompts.Turn
 
 // Generator answers with a language model over the retrieved passages and
-// checks every citation it writes. It never spends a model call on a
-// question the passages cannot answer, and it falls back to the extractive
-// answer, with a notice, when the model fails.
+// checks every citation it writes. It spends no model call on a question
+// the retrieval shows no evidence for (see noEvidence); whatever has
+// plausible evidence goes to the model, which may reply NOT_FOUND. It
+// falls back to the extractive answer, with a notice, when the model fails.
 type Generator struct {
 	Index Searcher
 	LLM   Chatter
@@ -36,7 +37,8 @@ type Generator struct {
 	CorpusLang string
 	// K passages are given to the model (default 6).
 	K int
-	// MinCoverage is the evidence gate, as for Extractive.
+	// MinCoverage is the extractive answer's threshold when the model
+	// fails (see Extractive); the gate before the model is noEvidence.
 	MinCoverage float64
 	// Deadline bounds the model's part of one answer — rewrite, retries,
 	// the retry of an uncited answer — however the attempts add up
@@ -61,9 +63,14 @@ var errDeadline = errors.New("the answer deadline passed")
 // invalid citation markers already removed; Answer.Streamed tells whether
 // the final text is exactly what onDelta received.
 func (g *Generator) Answer(ctx context.Context, question string, history []Turn, onDelta func(string)) (Answer, error) {
-	if err := Validate(question); err != nil {
+	cleaned, err := prepare(question)
+	if err != nil {
 		return Answer{}, err
 	}
+	if cleaned == "" {
+		return nothingAsked(question, ModeLLM), nil
+	}
+	question = cleaned
 	start := time.Now()
 	mctx, cancel := context.WithTimeoutCause(ctx, cmp.Or(g.Deadline, DefaultDeadline), errDeadline)
 	defer cancel()
@@ -76,15 +83,14 @@ func (g *Generator) Answer(ctx context.Context, question string, history []Turn,
 	a := Answer{Question: question, Lang: Language(question, passages), Mode: ModeLLM, Passages: passages, Query: queries[0]}
 	retrieved := time.Now()
 	a.Timings.Retrieve = retrieved.Sub(start)
-	analysed := analyse(passages)
-	if g.evidence(queries, analysed) < cmp.Or(g.MinCoverage, DefaultMinCoverage) {
-		a.Refused, a.Text = true, notFound(a.Lang)
+	if noEvidence(queries, passages, g.Index.IDF) {
+		a.Refused, a.GateRefused, a.Text = true, true, notFound(a.Lang)
 		if degraded {
 			addNotice(&a, "degraded")
 		}
 		return a, nil
 	}
-	a, err = g.generate(mctx, a, analysed, onDelta)
+	a, err = g.generate(mctx, a, analyse(passages), onDelta)
 	a.Timings = Timings{Retrieve: retrieved.Sub(start), Generate: time.Since(retrieved)}
 	if degraded {
 		addNotice(&a, "degraded")
@@ -140,17 +146,6 @@ func (g *Generator) retrieve(ctx context.Context, queries []string) ([]retrieval
 		lists = append(lists, rs)
 	}
 	return retrieval.FuseResults(lists, k), degraded
-}
-
-// evidence is the best share of a query's words that one passage sentence
-// covers, over the queries (the translation usually matches best).
-func (g *Generator) evidence(queries []string, analysed []analysedUnit) float64 {
-	best := 0.0
-	for _, q := range queries {
-		units := scoreUnits(questionWords(q, g.Index.IDF), anyAnswer, analysed)
-		best = max(best, bestCoverage(units))
-	}
-	return best
 }
 
 func messages(p prompts.Prompt) []llm.Message {

@@ -1,88 +1,95 @@
 package answer
 
 import (
+	"strings"
+
 	"github.com/citebot/citebot/analysis"
 )
 
-// queryWord is one content word of a question with the weight of its
-// rarity: matching "Synthesia" says more than matching "gouvernement".
-type queryWord struct {
-	folded string
-	terms  []string
-	weight float64
-}
-
-// questionWords returns the distinct content words of a question. A word
-// of a question that is not French also matches its French equivalents
-// (analysis.Translate). Each word weighs the IDF of its rarest term the
-// corpus knows, or the highest IDF when the corpus knows none: a word the
-// documents never use is what an off-topic question looks like.
-func questionWords(q string, idf func(string) (float64, bool)) []queryWord {
-	translate := analysis.Detect(q) != "fr"
-	seen := map[string]bool{}
-	var out []queryWord
-	for _, tok := range analysis.Tokens(q) {
-		terms := analysis.WordTerms(tok.Text)
-		folded := analysis.Fold(tok.Text)
-		if len(terms) == 0 || seen[folded] {
-			continue
-		}
-		seen[folded] = true
-		if translate {
-			for _, fr := range analysis.Translate(tok.Text) {
-				terms = append(terms, analysis.WordTerms(fr)...)
-			}
-		}
-		out = append(out, queryWord{folded: folded, terms: terms, weight: wordWeight(terms, idf)})
-	}
-	return out
-}
-
-func wordWeight(terms []string, idf func(string) (float64, bool)) float64 {
-	known, unknown := 0.0, 0.0
-	for _, t := range terms {
-		w, ok := idf(t)
-		if ok {
-			known = max(known, w)
-		} else {
-			unknown = max(unknown, w)
-		}
-	}
-	if known > 0 {
-		return known
-	}
-	return unknown
-}
-
-// bag is the analysed form of a sentence: its terms and its folded words.
+// bag is the analysed form of a sentence: its terms, its folded content
+// words, and every folded token in order (with stopwords and numbers, for
+// "a number before the noun").
 type bag struct {
 	terms map[string]bool
 	words []string
+	seq   []string
 }
 
-func newBag(text string) bag {
+func newBag(text string) bag { return wordMemo(nil).bag(text) }
+
+// wordMemo remembers how words were analysed while one question is
+// answered: the same words recur across sentences, sentence pairs and
+// documents, and stemming them is most of the cost of reading.
+type wordMemo map[string]wordForm
+
+type wordForm struct {
+	folded string
+	terms  []string
+}
+
+// thousands reports whether two tokens are the groups of one number
+// written with a space: "1 000", "11 500".
+func thousands(text string, prev, cur analysis.Token) bool {
+	gap := strings.TrimFunc(text[prev.End:cur.Start], func(r rune) bool { return r == ' ' || r == '\u00a0' || r == '\u202f' })
+	return gap == "" && prev.End < cur.Start && len(cur.Text) == 3 && isDigits(cur.Text) && isDigits(prev.Text)
+}
+
+func isDigits(s string) bool {
+	return s != "" && strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' }) < 0
+}
+
+func (m wordMemo) form(word string) wordForm {
+	if f, ok := m[word]; ok {
+		return f
+	}
+	f := wordForm{folded: analysis.Fold(word), terms: analysis.WordTerms(word)}
+	if m != nil {
+		m[word] = f
+	}
+	return f
+}
+
+// bag analyses text.
+func (m wordMemo) bag(text string) bag {
 	b := bag{terms: map[string]bool{}}
-	for _, tok := range analysis.Tokens(text) {
-		ts := analysis.WordTerms(tok.Text)
-		if len(ts) == 0 {
+	toks := analysis.Tokens(text)
+	for i, tok := range toks {
+		if i > 0 && thousands(text, toks[i-1], tok) {
+			// "1 000" is one number: 1000
+			b.terms[toks[i-1].Text+tok.Text] = true
+		}
+		f := m.form(tok.Text)
+		b.seq = append(b.seq, f.folded)
+		if d, ok := numberValues[f.folded]; ok {
+			b.terms[d] = true // "un dollar" has the "1" of "$1"
+		}
+		if len(f.terms) == 0 {
 			continue
 		}
-		for _, t := range ts {
+		for _, t := range f.terms {
 			b.terms[t] = true
 		}
-		b.words = append(b.words, analysis.Fold(tok.Text))
+		b.words = append(b.words, f.folded)
 	}
 	return b
 }
 
-// Match strengths: a shared stem is certain; a shared long prefix or
-// similar spelling catches cognates across French and English
-// ("investing"/"investissement", "embassy"/"ambassade") and is worth less.
+// Match strengths: a shared stem is certain; a synonym or another name
+// of the same entity nearly so; a shared long prefix or similar spelling
+// catches cognates across French and English ("investing"/
+// "investissement", "embassy"/"ambassade"); a word one or two edits away
+// from a word the corpus lacks catches typos ("starmr").
 const (
-	exactMatch  = 1.0
-	prefixMatch = 0.8
-	gramMatch   = 0.7
+	exactMatch   = 1.0
+	relatedMatch = 0.85
+	prefixMatch  = 0.8
+	typoMatch    = 0.75
+	gramMatch    = 0.7
 )
+
+// maxInflection is how many letters past a short shared prefix still read
+// as an ending of the same word.
+const maxInflection = 3
 
 // match returns how well a sentence contains a question word, in [0,1].
 func (b bag) match(w queryWord) float64 {
@@ -91,9 +98,20 @@ func (b bag) match(w queryWord) float64 {
 			return exactMatch
 		}
 	}
+	for _, r := range w.related {
+		if b.hasAll(r) {
+			return relatedMatch
+		}
+	}
+	if w.known {
+		return 0 // the corpus spells it as asked: a look-alike is another word
+	}
 	best := 0.0
 	for _, sw := range b.words {
 		best = max(best, cognate(w.folded, sw))
+		if isTypo(w.folded, sw) {
+			best = max(best, typoMatch)
+		}
 		if best == prefixMatch {
 			break
 		}
@@ -101,7 +119,22 @@ func (b bag) match(w queryWord) float64 {
 	return best
 }
 
-// cognate scores two folded words that are not the same term.
+func (b bag) hasAll(terms []string) bool {
+	for _, t := range terms {
+		if !b.terms[t] {
+			return false
+		}
+	}
+	return true
+}
+
+// cognate scores two folded words that are not the same term. A shared
+// prefix of five letters or more, over half the shorter word, is a
+// cognate ("invest-ing", "invest-issement"; not "super-ficie",
+// "super-puissance");
+// a shorter one only when it is nearly all of both words ("taxe",
+// "taxes"): a short word is the prefix of many unrelated long ones
+// ("pape", "paperasse").
 func cognate(a, b string) float64 {
 	ra, rb := []rune(a), []rune(b)
 	if len(ra) < 4 || len(rb) < 4 {
@@ -111,7 +144,8 @@ func cognate(a, b string) float64 {
 	for p < len(ra) && p < len(rb) && ra[p] == rb[p] {
 		p++
 	}
-	if p >= 5 || (p >= 4 && p >= min(len(ra), len(rb))-1) {
+	short := min(len(ra), len(rb))
+	if (p >= 5 && 2*p > short) || (p >= 4 && p >= short-1 && max(len(ra), len(rb))-p <= maxInflection) {
 		return prefixMatch
 	}
 	if dice(ra, rb) >= 0.5 {
@@ -144,18 +178,77 @@ func trigrams(r []rune) map[string]bool {
 	return out
 }
 
-// coverage is the weighted share of question words a bag contains, and
-// which words it covers.
-func coverage(words []queryWord, b bag) (float64, []float64) {
-	var got, total float64
-	per := make([]float64, len(words))
+// isTypo reports whether a (a word the corpus lacks) is a misspelling of
+// b: same first letter, one edit for words of five letters or more, two
+// from eight.
+func isTypo(a, b string) bool {
+	ra, rb := []rune(a), []rune(b)
+	n := min(len(ra), len(rb))
+	if n < 5 || ra[0] != rb[0] {
+		return false
+	}
+	limit := 1
+	if n >= 8 {
+		limit = 2
+	}
+	return editDistance(ra, rb, limit) <= limit
+}
+
+// editDistance is the Damerau–Levenshtein distance of a and b (adjacent
+// swaps count one), or limit+1 when it is larger than limit.
+func editDistance(a, b []rune, limit int) int {
+	if d := len(a) - len(b); d > limit || -d > limit {
+		return limit + 1
+	}
+	prev2, prev, cur := make([]int, len(b)+1), make([]int, len(b)+1), make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
+}
+
+// Role weights: a light word counts a third; a name half, since its
+// document must have it anyway and the quote may say "elle"; the noun that
+// names the answer's type counts nothing, since the type itself is
+// checked.
+var roleWeight = map[wordRole]float64{soft: 1, light: 1.0 / 3, specific: 0.5, focus: 1, counted: 1, attribute: 0}
+
+// weightedCoverage is the weighted share of question words a bag
+// contains, the same share over the words that are not names (1 when all
+// are names or light), and which words it covers.
+func weightedCoverage(words []queryWord, b bag) (all, topic float64, per []float64) {
+	var got, total, topicGot, topicTotal float64
+	per = make([]float64, len(words))
 	for i, w := range words {
 		per[i] = b.match(w)
-		got += w.weight * per[i]
-		total += w.weight
+		weight := w.weight * roleWeight[w.role]
+		got += weight * per[i]
+		total += weight
+		if w.role != specific && w.role != light {
+			topicGot += weight * per[i]
+			topicTotal += weight
+		}
 	}
-	if total == 0 {
-		return 0, per
+	all, topic = 1, 1
+	if total > 0 {
+		all = got / total
 	}
-	return got / total, per
+	if topicTotal > 0 {
+		topic = topicGot / topicTotal
+	}
+	return all, topic, per
 }

@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"strings"
@@ -32,7 +33,9 @@ type Config struct {
 	Index Index
 	// LLM answers when set; nil means extractive answers, offline.
 	LLM Chatter
-	// K passages are retrieved (defaults: 8 extractive, 6 for a model).
+	// K passages are retrieved and handed to the answerer (default 8,
+	// either way: the eval's context recall measured that the eighth
+	// passage still brings facts the first six lack).
 	K int
 	// MinCoverage is the evidence gate (default DefaultMinCoverage).
 	MinCoverage float64
@@ -43,6 +46,9 @@ type Config struct {
 	MaxTokens int
 	Logger    *slog.Logger
 }
+
+// defaultK is how many passages a pipeline retrieves unless told.
+const defaultK = 8
 
 // The modes of a pipeline, as the CLI prints them and eval reports them
 // (DESIGN's "mode" field). A single answer's Mode can differ: an LLM
@@ -61,7 +67,7 @@ func New(cfg Config) (p Pipeline, mode string) {
 		return ex.Answer, PipelineOffline
 	}
 	g := &Generator{Index: cfg.Index, LLM: cfg.LLM, CorpusLang: CorpusLang(cfg.Index.Documents()),
-		K: cfg.K, MinCoverage: cfg.MinCoverage, Deadline: cfg.Deadline, MaxTokens: cfg.MaxTokens, Logger: cfg.Logger}
+		K: cmp.Or(cfg.K, defaultK), MinCoverage: cfg.MinCoverage, Deadline: cfg.Deadline, MaxTokens: cfg.MaxTokens, Logger: cfg.Logger}
 	return g.Answer, PipelineLLM
 }
 

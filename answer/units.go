@@ -13,10 +13,12 @@ import (
 // a sentence ending in ":" announces.
 type unit struct {
 	passage    int // index in the retrieved passages
+	index      int // index in the analysed units
 	start, end int // byte offsets in the passage's chunk text
 	shape      float64
 	score      float64
 	coverage   float64
+	topic      float64 // coverage of the words that are not names
 	covers     []float64
 }
 

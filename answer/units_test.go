@@ -1,8 +1,11 @@
 package answer
 
 import (
+	"context"
 	"strings"
 	"testing"
+
+	"github.com/citebot/citebot/analysis"
 )
 
 func TestUnitsFollowWhatAColonAnnounces(t *testing.T) {
@@ -47,6 +50,10 @@ func TestCognate(t *testing.T) {
 		{"event", "evenement", true},
 		{"recipe", "recette", false},
 		{"ia", "ia", false}, // too short to guess
+		{"taxe", "taxes", true},
+		{"pape", "paperasse", false}, // a short word is not a prefix cognate of a long one
+		{"paperwork", "paperasse", true},
+		{"superficie", "superpuissance", false}, // a common prefix, not a cognate
 	}
 	for _, tt := range tests {
 		if got := cognate(tt.a, tt.b) > 0; got != tt.want {
@@ -62,15 +69,35 @@ func TestAnswerTypes(t *testing.T) {
 	}{
 		{"Combien OpenAI a-t-elle levé ?", "L'entreprise a levé 40 milliards.", true},
 		{"How much did they raise?", "L'entreprise a levé des fonds.", false},
+		{"How much did they pay?", "Pour seulement un dollar.", true},
+		{"Quel pourcentage ?", "La productivité a augmenté de 30 %.", true},
+		{"Quel pourcentage ?", "La productivité a augmenté de 30 points.", false},
 		{"Quand le sommet a-t-il eu lieu ?", "Le sommet s'ouvre ce mercredi.", true},
 		{"When was the plan launched?", "Le plan a été lancé en 2025.", true},
 		{"When was the plan launched?", "Le plan compte 2025 mesures.", true}, // a bare year-like number counts
 		{"When was the plan launched?", "Le plan a été lancé.", false},
-		{"Qui dirige OpenAI ?", "Sam Altman dirige OpenAI depuis 2019.", false}, // no announced type
+		{"À quelle date exacte le sommet s'est-il ouvert ?", "Le sommet s'ouvre ce mercredi.", false},
+		{"À quelle date exacte le sommet s'est-il ouvert ?", "Le sommet s'ouvre le 1er novembre.", true},
+		{"En quelle année ?", "D'ici 2030.", true},
+		{"For how long will the offer run?", "Sur toute l'année prochaine.", true},
+		{"Where does the market rank worldwide?", "Le troisième plus important au monde.", true},
+		{"Qui dirige OpenAI ?", "Sam Altman dirige OpenAI depuis 2019.", false}, // who: preferred, not required
 	}
 	for _, tt := range tests {
-		if got := questionType(tt.question).fits(tt.sentence); got != tt.want {
+		if got := questionType(tt.question).fits(analysis.Fold(tt.sentence)); got != tt.want {
 			t.Errorf("%q / %q: got %v, want %v", tt.question, tt.sentence, got, tt.want)
 		}
+	}
+}
+
+// "pape" once matched "paperasse" by prefix and the question got a quote
+// about paperwork.
+func TestShortWordIsNotMatchedByPrefix(t *testing.T) {
+	a, err := (&Extractive{Index: testIndex(t)}).Answer(context.Background(), "Qui est le pape ?", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Refused || len(a.Sources) != 0 {
+		t.Errorf("got %q, want a refusal", a.Text)
 	}
 }

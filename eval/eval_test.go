@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -42,11 +43,11 @@ func passage(doc, text string) retrieval.Result {
 
 func TestRunComputesMetrics(t *testing.T) {
 	cases := []Case{
-		{ID: "1", Question: "q1", Answerable: true, ExpectDocs: []string{"a"}, ExpectFacts: []string{"Économie|economy"}},
-		{ID: "2", Question: "q2", Answerable: true, ExpectDocs: []string{"b"}, ExpectFacts: []string{"40"}},
+		{ID: "1", Question: "q1", Answerable: true, ExpectDocs: []string{"a"}, ExpectFacts: []string{"Économie|economy"}, Category: "c1"},
+		{ID: "2", Question: "q2", Answerable: true, ExpectDocs: []string{"b"}, ExpectFacts: []string{"40", "absent"}, Category: "c1"},
 		{ID: "3", Question: "q3", Answerable: true, ExpectDocs: []string{"c"}, ExpectFacts: []string{"x"}},
-		{ID: "4", Question: "q4", Answerable: false},
-		{ID: "5", Question: "q5", Answerable: false},
+		{ID: "4", Question: "q4", Answerable: false, Category: "c2"},
+		{ID: "5", Question: "q5", Answerable: false, Category: "c2"},
 	}
 	pa, pb := passage("a", "L'economie du pays."), passage("b", "Quarante: 40 milliards.")
 	answers := map[string]answer.Answer{
@@ -56,9 +57,11 @@ func TestRunComputesMetrics(t *testing.T) {
 		// Expected doc second, fact found, one valid off-topic citation and one invalid one.
 		"q2": {Text: "40 milliards [1] [2]", Passages: []retrieval.Result{pa, pb},
 			Sources: []answer.Source{{N: 1, ChunkID: "b#0", DocID: "b", Quote: "40 milliards."}, {N: 2, ChunkID: "a#0", DocID: "a", Quote: "not there"}}},
-		// Refused although answerable; expected doc never retrieved.
-		"q3": {Refused: true, Text: "no", Passages: []retrieval.Result{pa}},
-		"q4": {Refused: true, Text: "no"},
+		// Refused by the gate although answerable; expected doc never
+		// retrieved. Its passages were not handed to the answerer, so the
+		// "x" they hold is not in context.
+		"q3": {Refused: true, GateRefused: true, Text: "no", Passages: []retrieval.Result{passage("a", "x")}},
+		"q4": {Refused: true, GateRefused: true, Text: "no"},
 		// Answers an unanswerable question.
 		"q5": {Text: "oops [1]", Passages: []retrieval.Result{pa}, Sources: []answer.Source{{N: 1, ChunkID: "a#0", DocID: "a", Quote: "L'economie"}}},
 	}
@@ -73,11 +76,19 @@ func TestRunComputesMetrics(t *testing.T) {
 		"hit_at_1":           {r.HitAt1, 1.0 / 3},
 		"hit_at_5":           {r.HitAt5, 2.0 / 3},
 		"mrr":                {r.MRR, (1 + 0.5) / 3},
-		"fact_recall":        {r.FactRecall, 2.0 / 3},
+		"fact_recall":        {r.FactRecall, 1.0 / 3},
 		"citation_precision": {r.CitationPrecision, 2.0 / 3},
 		"citation_validity":  {r.CitationValidity, 3.0 / 4},
 		"refusal_accuracy":   {r.RefusalAccuracy, 0.5},
 		"false_refusals":     {r.FalseRefusals, 1.0 / 3},
+		// Facts: q1 1 of 1 in context, q2 1 of 2, q3 0 of 1 (gated).
+		"context_recall":      {r.ContextRecall, 2.0 / 4},
+		"gate_refusals":       {r.GateRefusals, 2.0 / 5},
+		"gate_false_refusals": {r.GateFalseRefusals, 1.0 / 3},
+		"c1 fact_recall":      {r.Categories["c1"].FactRecall, 1.0 / 2},
+		"c1 context_recall":   {r.Categories["c1"].ContextRecall, 2.0 / 3},
+		"c2 refusal_accuracy": {r.Categories["c2"].RefusalAccuracy, 1.0 / 2},
+		"c2 gate_refusals":    {r.Categories["c2"].GateRefusals, 1.0 / 2},
 	}
 	for name, v := range want {
 		if math.Abs(v[0]-v[1]) > 1e-9 {
@@ -86,6 +97,10 @@ func TestRunComputesMetrics(t *testing.T) {
 	}
 	if r.Questions != 5 || r.Mode != "offline" {
 		t.Errorf("got %d questions in mode %q, want 5 offline", r.Questions, r.Mode)
+	}
+	// Uncategorised questions count in the totals only.
+	if got := r.CategoryNames(); !slices.Equal(got, []string{"c1", "c2"}) || r.Categories["c1"].Questions != 2 {
+		t.Errorf("got categories %v, want c1 (2 questions) and c2", got)
 	}
 }
 

@@ -47,7 +47,7 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 // minCoverageFlag registers the refusal threshold shared by ask and eval.
 func minCoverageFlag(fs *flag.FlagSet) *float64 {
 	return fs.Float64("min-coverage", answer.DefaultMinCoverage,
-		"share of the question's weighted words the best quote must contain, else decline")
+		"offline: share of the question's weighted words a quote must contain (one check of several), else decline")
 }
 
 // questionUsage turns the pipeline's verdict on an unusable question into

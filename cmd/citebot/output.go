@@ -56,6 +56,7 @@ type answerOut struct {
 	Lang           string       `json:"lang"`
 	Mode           string       `json:"mode"`
 	Refused        bool         `json:"refused"`
+	GateRefused    bool         `json:"gate_refused,omitempty"`
 	Answer         string       `json:"answer"`
 	Notice         string       `json:"notice,omitempty"`
 	RemovedMarkers int          `json:"removed_markers,omitempty"`
@@ -65,7 +66,7 @@ type answerOut struct {
 }
 
 func answerJSON(a answer.Answer) answerOut {
-	out := answerOut{Question: a.Question, Query: a.Query, Lang: a.Lang, Mode: a.Mode, Refused: a.Refused, Answer: a.Text,
+	out := answerOut{Question: a.Question, Query: a.Query, Lang: a.Lang, Mode: a.Mode, Refused: a.Refused, GateRefused: a.GateRefused, Answer: a.Text,
 		Notice: a.Notice, RemovedMarkers: a.RemovedMarkers, Sources: []sourceOut{}, Passages: passagesJSON(a.Passages)}
 	if a.Usage.TotalTokens > 0 {
 		out.Usage = &usageOut{a.Usage.PromptTokens, a.Usage.CompletionTokens, a.Usage.TotalTokens}

@@ -233,14 +233,15 @@ func TestIndexFailsWhenNothingIsSaved(t *testing.T) {
 func TestEvalPrintsMetricsAndEnforcesBars(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "set.jsonl")
 	os.WriteFile(file, []byte(`{"id":"q1","lang":"fr","question":"Quel avatar a ouvert la soirée à l'ambassade ?","answerable":true,"expect_docs":["003_691bfcd5bcfc0655"],"expect_facts":["Synthesia"]}
-{"id":"q2","lang":"fr","question":"Quelle est la recette de la tarte Tatin ?","answerable":false,"expect_docs":[],"expect_facts":[]}
+{"id":"q2","lang":"fr","question":"Quelle est la recette de la tarte Tatin ?","answerable":false,"expect_docs":[],"expect_facts":[],"category":"off-topic"}
 `), 0o644)
 	out, stderr, code := cli(t, nil, "eval", "--json", file)
 	var r map[string]any
 	if err := json.Unmarshal([]byte(out), &r); err != nil || code != 0 {
 		t.Fatalf("got exit %d (%s), %v", code, stderr, err)
 	}
-	for _, k := range []string{"questions", "hit_at_1", "hit_at_5", "mrr", "fact_recall", "citation_precision", "citation_validity", "refusal_accuracy", "false_refusals", "mode"} {
+	for _, k := range []string{"questions", "hit_at_1", "hit_at_5", "mrr", "fact_recall", "citation_precision", "citation_validity", "refusal_accuracy", "false_refusals", "mode",
+		"context_recall", "gate_refusals", "gate_false_refusals", "categories"} {
 		if _, ok := r[k]; !ok {
 			t.Errorf("got no %q in the report", k)
 		}
@@ -251,6 +252,14 @@ func TestEvalPrintsMetricsAndEnforcesBars(t *testing.T) {
 	_, stderr, code = cli(t, nil, "eval", file, "--require", "hit_at_5=1.01")
 	if code != 1 || !strings.Contains(stderr, "hit_at_5") {
 		t.Errorf("got exit %d, %q; want exit 1 naming the failed bar", code, stderr)
+	}
+	// A ceiling, for the metrics where less is better.
+	out, stderr, code = cli(t, nil, "eval", file, "--require", "gate_false_refusals<=0", "--require", "false_refusals<=-1")
+	if code != 1 || !strings.Contains(stderr, "false_refusals 0.000 > -1.000") || strings.Contains(stderr, "gate_false") {
+		t.Errorf("got exit %d, %q; want exit 1 naming only the failed ceiling", code, stderr)
+	}
+	if !strings.Contains(out, "gate_refusals") || !strings.Contains(out, "off-topic") {
+		t.Errorf("got %q, want the gate figures and the categories in the summary", out)
 	}
 	os.WriteFile(file, []byte("{\"id\":\"x\"\n"), 0o644)
 	_, stderr, code = cli(t, nil, "eval", file)
