@@ -6,17 +6,23 @@ import (
 	"strings"
 
 	"github.com/citebot/citebot/answer"
+	"github.com/citebot/citebot/rerank"
 )
 
 // answerer builds the answer pipeline over ix from the configuration: a
 // model-backed one when a chat model is configured, offline otherwise;
-// mode names which.
+// mode names which. With CITEBOT_RERANK_URL set, retrieval goes through
+// that rerank endpoint first.
 func (e *env) answerer(ix answer.Index, k int, minCov float64) (answer.Pipeline, string, error) {
 	client, err := e.chat()
 	if err != nil {
 		return nil, "", err
 	}
 	api := e.api()
+	if url := strings.TrimSpace(e.getenv("CITEBOT_RERANK_URL")); url != "" {
+		ix = answer.Reranked(ix, &rerank.Client{URL: url, Model: strings.TrimSpace(e.getenv("CITEBOT_RERANK_MODEL")),
+			APIKey: strings.TrimSpace(e.getenv("CITEBOT_RERANK_API_KEY"))}, e.log)
+	}
 	cfg := answer.Config{Index: ix, K: k, MinCoverage: minCov, Deadline: api.answerDeadline, MaxTokens: api.maxTokens, Logger: e.log}
 	if client != nil {
 		cfg.LLM = client // not a typed nil: a nil LLM means offline
