@@ -7,6 +7,8 @@ package bot
 import (
 	"cmp"
 	"fmt"
+	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -84,13 +86,41 @@ func sourceField(s answer.Source) flexField {
 	}
 	title := firstNonBlank(s.Title, s.DocID)
 	name := label + clip(title, maxFieldNameRunes-discordLen(label)-discordLen(date)) + date
-	ref := firstNonBlank(s.DocID, s.ChunkID, "?")
-	if url := collapseSpace(s.URL); url != "" {
-		ref += " · " + url
+	ref := clip(firstNonBlank(s.DocID, s.ChunkID, "?"), maxRefRunes/2)
+	if link := sourceLink(s.URL, maxRefRunes-discordLen(ref)-3); link != "" {
+		ref += " · " + link
 	}
 	quote := collapseSpace(s.Quote)
-	return flexField{name: name, open: "«", close: "»\n", post: clip(ref, maxRefRunes),
+	return flexField{name: name, open: "«", close: "»\n", post: ref,
 		text: quote, textLen: discordLen(defuse(quote))}
+}
+
+var (
+	// linkHost is a host name fit to be a link's text: nothing Markdown
+	// would read, nothing that could pass for another address.
+	linkHost = regexp.MustCompile(`^[A-Za-z0-9.:-]+$`)
+	// linkTarget escapes what would end a masked link's target early.
+	linkTarget = strings.NewReplacer("(", "%28", ")", "%29", "[", "%5B", "]", "%5D", "<", "%3C", ">", "%3E", " ", "%20")
+)
+
+// sourceLink makes a source's URL a link whose text is its host, in at
+// most room runes: [example.com](https://example.com/a). defuse turns
+// masked links from articles or models into plain text, since their text
+// could disguise the target; this one is built after defusing, from the
+// URL alone, so its text is the target's own host and cannot mislead. A
+// URL that is not plain http(s), or too long to link whole, is shown as
+// text, defused and clipped, as before.
+func sourceLink(raw string, room int) string {
+	raw = collapseSpace(raw)
+	u, err := url.Parse(raw)
+	if raw == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.User != nil || !linkHost.MatchString(u.Hostname()) {
+		return clip(raw, room)
+	}
+	link := "[" + strings.ToLower(u.Hostname()) + "](" + linkTarget.Replace(u.String()) + ")"
+	if discordLen(link) > room {
+		return clip(raw, room)
+	}
+	return link
 }
 
 // answerFooter says how the answer was made, since readers trust quoted

@@ -33,7 +33,7 @@ func TestAnswerEmbeds(t *testing.T) {
 	if !slices.Equal(names, wantNames) {
 		t.Errorf("got names %q, want %q", names, wantNames)
 	}
-	if v, want := got[0].Fields[0].Value, "«The UK signed a deal.»\n000_a · https://example.com/a"; v != want {
+	if v, want := got[0].Fields[0].Value, "«The UK signed a deal.»\n000_a · [example.com](https://example.com/a)"; v != want {
 		t.Errorf("got value %q, want %q", v, want)
 	}
 	if got[0].Title != "Sources" || got[0].Footer == nil || got[0].Footer.Text != "extracted passages" {
@@ -52,6 +52,37 @@ func TestAnswerEmbeds(t *testing.T) {
 				t.Errorf("got %d embeds, want nil", len(got))
 			}
 		})
+	}
+}
+
+// TestSourceLink checks the one masked link the bot writes itself: its
+// text is the URL's own host, its target cannot end early, and anything
+// else is shown as defused text, as defuse shows links from articles.
+func TestSourceLink(t *testing.T) {
+	long := "https://example.com/" + strings.Repeat("a", 300)
+	for _, tt := range []struct {
+		name, url string
+		room      int
+		want      string
+	}{
+		{"host as text", "https://Example.com/a?b=1", 300, "[example.com](https://Example.com/a?b=1)"},
+		{"parentheses escaped", "https://en.wikipedia.org/wiki/Foo_(bar)", 300, "[en.wikipedia.org](https://en.wikipedia.org/wiki/Foo_%28bar%29)"},
+		{"masked link in the URL", "https://evil.example/x](https://good.example)", 300, "[evil.example](https://evil.example/x%5D%28https://good.example%29)"},
+		{"not http", "javascript:alert(1)", 300, "javascript:alert(1)"},
+		{"user info", "https://good.example@evil.example/", 300, "https://good.example@evil.example/"},
+		{"too long to link", long, 40, truncate(long, 40)},
+		{"empty", " ", 300, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := sourceLink(tt.url, tt.room); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+	// A hostile title is still defused beside the link the bot built.
+	f := sourceField(answer.Source{N: 1, DocID: "web_x", Title: "[click](https://evil.example)", URL: "https://news.example/a"}).field(100)
+	if f.Name != "[1] click (https://evil.example)" || !strings.HasSuffix(f.Value, "web_x · [news.example](https://news.example/a)") {
+		t.Errorf("got %q / %q, want the title defused and the URL linked", f.Name, f.Value)
 	}
 }
 
