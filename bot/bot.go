@@ -48,6 +48,7 @@ type Deps struct {
 	Library Library
 	Summary Summarizer
 	Reindex func(ctx context.Context) (string, error)
+	Sources Sources // /source; nil: the command says it is not available
 }
 
 // Config holds the bot's settings; zero values mean the defaults.

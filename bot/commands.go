@@ -44,7 +44,7 @@ type commandSet struct {
 // commands lists every command the bot offers; a new command is a
 // cmd_*.go file and a line here.
 func commands() commandSet {
-	return newCommandSet(askCommand(), summaryCommand(), sourcesCommand(), searchCommand(), reindexCommand(), helpCommand())
+	return newCommandSet(askCommand(), summaryCommand(), sourcesCommand(), searchCommand(), reindexCommand(), sourceCommand(), helpCommand())
 }
 
 // newCommandSet indexes cs by name, keeping their order.

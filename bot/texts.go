@@ -59,6 +59,27 @@ var texts = map[string][2]string{
 	"expired":    {"These sources are no longer available; please ask again.", "Ces sources ne sont plus disponibles ; reposez la question."},
 	"noResult":   {"No passage matches.", "Aucun passage ne correspond."},
 	"unknownDoc": {"Unknown document. Start typing a title and pick one from the list.", "Document inconnu. Tapez le début d'un titre et choisissez dans la liste."},
+
+	// /source (cmd_source.go, source_replies.go, attachment.go)
+	"noPermSource":      {"Only members with the Manage Server permission can add or remove articles.", "Seuls les membres ayant la permission Gérer le serveur peuvent ajouter ou retirer des articles."},
+	"sourcesOff":        {"Adding articles is not available on this bot.", "L'ajout d'articles n'est pas disponible sur ce bot."},
+	"sourceAddOne":      {"Give either a link (`url:`) or a file (`file:`).", "Donnez soit un lien (`url:`), soit un fichier (`file:`)."},
+	"sourceNoFile":      {"The attachment did not arrive; please attach the file again.", "La pièce jointe n'est pas arrivée ; joignez le fichier à nouveau."},
+	"sourceType":        {"%s: only .html, .md, .txt and .pdf files can be added.", "%s : seuls les fichiers .html, .md, .txt et .pdf peuvent être ajoutés."},
+	"sourceSize":        {"%s is %s; files up to 5 MB can be added.", "%s fait %s ; les fichiers peuvent faire jusqu'à 5 Mo."},
+	"sourceNotAdded":    {"Not added: %s", "Non ajouté : %s"},
+	"sourceNotFollowed": {"Not followed: %s", "Non suivi : %s"},
+	"sourceNotRemoved":  {"Not removed: %s", "Non retiré : %s"},
+	"sourceAdded":       {"Added", "Ajouté"},
+	"sourceUpdated":     {"Updated", "Mis à jour"},
+	"sourceUnchanged":   {"Already there, unchanged", "Déjà là, inchangé"},
+	"sourceDuplicate":   {"Already there (the same text)", "Déjà là (le même texte)"},
+	"sourceDoc":         {"%s: **%s**%s · %d chunks · `%s`\n%s", "%s : **%s**%s · %d passages · `%s`\n%s"},
+	"sourceRemoved":     {"Removed **%s** (`%s`): its %d chunks left the index.", "Retiré : **%s** (`%s`) ; ses %d passages ont quitté l'index."},
+	"sourceFeed":        {"Following **%s** %s: %d articles listed, %d indexed (%d chunks).", "Flux suivi : **%s** %s : %d articles listés, %d indexés (%d passages)."},
+	"sourceFeedKnown":   {"Already following **%s** %s: %d articles listed, %d indexed (%d chunks).", "Flux déjà suivi : **%s** %s : %d articles listés, %d indexés (%d passages)."},
+	"sourceFeedFailed":  {"%d could not be fetched; the next sync tries again.", "%d n'ont pas pu être récupérés ; la prochaine synchronisation réessaiera."},
+
 	"help": {"**citebot** answers questions about the indexed articles and cites its sources.\n" +
 		"• Mention me with a question, or write in a channel I watch; I answer in a thread, and follow-ups there keep the context.\n" +
 		"• %s\n" +
