@@ -80,7 +80,7 @@ func TestBotAnswersWhenTheQuestionCannotBeEmbedded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	deps, _, err := e.botDeps(retrieval.NewLive(ix), answer.DefaultMinCoverage)
+	deps, _, err := e.botDeps(&indexKeeper{e: e, live: retrieval.NewLive(ix)}, answer.DefaultMinCoverage)
 	if err != nil {
 		t.Fatal(err)
 	}

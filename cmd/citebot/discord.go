@@ -6,14 +6,13 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/citebot/citebot/bot"
 	"github.com/citebot/citebot/retrieval"
 )
 
 func runDiscord(ctx context.Context, e *env, args []string) error {
-	fs := e.flags("")
+	fs, delay := e.sourceFlags("")
 	ops := fs.String("ops-addr", e.getenv("CITEBOT_OPS_ADDR"), "serve /healthz and /metrics on this address, e.g. 127.0.0.1:9090; empty: off [CITEBOT_OPS_ADDR]")
 	rate := fs.Int("rate", envInt(e.getenv, "CITEBOT_RATE_PER_MINUTE", 4), "questions per user a minute; -1: no limit [CITEBOT_RATE_PER_MINUTE]")
 	conc := fs.Int("concurrency", envInt(e.getenv, "CITEBOT_MAX_CONCURRENT", 2), "answers computed at once; more wait in a queue [CITEBOT_MAX_CONCURRENT]")
@@ -29,8 +28,12 @@ func runDiscord(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	live := retrieval.NewLive(ix)
-	deps, mode, err := e.botDeps(live, *minCov)
+	reg, err := e.registry(*delay)
+	if err != nil {
+		return err
+	}
+	keeper := &indexKeeper{e: e, live: retrieval.NewLive(ix), reg: reg}
+	deps, mode, err := e.botDeps(keeper, *minCov)
 	if err != nil {
 		return err
 	}
@@ -42,40 +45,24 @@ func runDiscord(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "citebot discord: %s mode, %d documents; Ctrl-C stops.\n", mode, len(live.Documents()))
+	fmt.Fprintf(e.stderr, "citebot discord: %s mode, %d documents; Ctrl-C stops.\n", mode, len(keeper.live.Documents()))
 	return b.Run(ctx)
 }
 
-// botDeps wires answering, summaries and re-indexing over live for the
-// bot; mode names the answerer, as for chat. It is apart from runDiscord so
-// that tests can check the wiring without a Discord connection.
-func (e *env) botDeps(live *retrieval.Live, minCov float64) (bot.Deps, string, error) {
-	ask, mode, err := e.answerer(live, 0, minCov)
+// botDeps wires answering, summaries, re-indexing and the added sources
+// over the keeper's live index for the bot; mode names the answerer, as
+// for chat. It is apart from runDiscord so that tests can check the
+// wiring without a Discord connection.
+func (e *env) botDeps(k *indexKeeper, minCov float64) (bot.Deps, string, error) {
+	ask, mode, err := e.answerer(k.live, 0, minCov)
 	if err != nil {
 		return bot.Deps{}, "", err
 	}
-	summarizer, err := e.summarizer(live)
+	summarizer, err := e.summarizer(k.live)
 	if err != nil {
 		return bot.Deps{}, "", err
 	}
-	return bot.Deps{Answer: ask, Library: live, Summary: summarizer, Reindex: e.reindexer(live)}, mode, nil
-}
-
-// reindexer rebuilds the index from the corpus on disk and swaps it in;
-// one re-index at a time.
-func (e *env) reindexer(live *retrieval.Live) func(context.Context) (string, error) {
-	var mu sync.Mutex
-	return func(ctx context.Context) (string, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		ix, st, err := e.openIndex(ctx, nil)
-		if err != nil {
-			return "", err
-		}
-		live.Swap(ix)
-		return fmt.Sprintf("%d documents, %d chunks (%d embedded, %d reused, %d removed)",
-			len(ix.Documents()), ix.Len(), st.Embedded, st.Reused, st.Removed), nil
-	}
+	return bot.Deps{Answer: ask, Library: k.live, Summary: summarizer, Reindex: k.reindex, Sources: k.sources()}, mode, nil
 }
 
 // splitList reads a list separated by commas, spaces or both

@@ -53,7 +53,7 @@ func TestSecondWriterWaitsThenGivesUp(t *testing.T) {
 	if _, err := e.parse(e.flags(""), nil); err != nil {
 		t.Fatal(err)
 	}
-	_, err := e.reindexer(retrieval.NewLive(nil))(context.Background())
+	_, err := (&indexKeeper{e: e, live: retrieval.NewLive(nil)}).reindex(context.Background())
 	if !errors.Is(err, retrieval.ErrBusy) || !strings.Contains(errOut.String(), "waiting for another citebot") {
 		t.Errorf("/reindex: got %v, stderr %q; want a wait notice, then ErrBusy", err, errOut.String())
 	}

@@ -293,7 +293,7 @@ func TestAskWarnsAboutConfigurationOnce(t *testing.T) {
 }
 
 // TestDiscordWarnsAboutConfigurationOnce builds what the discord command
-// hands the bot (answerer, summarizer, re-indexer), which needs the chat
+// hands the bot (answerer, summarizer, re-indexer, sources), which needs the chat
 // configuration twice, without connecting to Discord.
 func TestDiscordWarnsAboutConfigurationOnce(t *testing.T) {
 	vars := map[string]string{"CITEBOT_DATA_DIR": t.TempDir()}
@@ -309,11 +309,15 @@ func TestDiscordWarnsAboutConfigurationOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	deps, mode, err := e.botDeps(retrieval.NewLive(ix), answer.DefaultMinCoverage)
+	reg, err := e.registry(-1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if mode != "offline" || deps.Answer == nil || deps.Summary == nil || deps.Reindex == nil {
+	deps, mode, err := e.botDeps(&indexKeeper{e: e, live: retrieval.NewLive(ix), reg: reg}, answer.DefaultMinCoverage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mode != "offline" || deps.Answer == nil || deps.Summary == nil || deps.Reindex == nil || deps.Sources == nil {
 		t.Errorf("got mode %q and deps %+v, want offline with every dependency set", mode, deps)
 	}
 	checkWarnedOnce(t, stderr.String())
