@@ -13,11 +13,16 @@ import (
 
 func runDiscord(ctx context.Context, e *env, args []string) error {
 	fs, delay := e.sourceFlags("")
+	every := fs.String("sync-every", e.getenv("CITEBOT_SYNC_EVERY"), "sync the followed feeds this often, e.g. 30m; 0: never (default 1h) [CITEBOT_SYNC_EVERY]")
 	ops := fs.String("ops-addr", e.getenv("CITEBOT_OPS_ADDR"), "serve /healthz and /metrics on this address, e.g. 127.0.0.1:9090; empty: off [CITEBOT_OPS_ADDR]")
 	rate := fs.Int("rate", envInt(e.getenv, "CITEBOT_RATE_PER_MINUTE", 4), "questions per user a minute; -1: no limit [CITEBOT_RATE_PER_MINUTE]")
 	conc := fs.Int("concurrency", envInt(e.getenv, "CITEBOT_MAX_CONCURRENT", 2), "answers computed at once; more wait in a queue [CITEBOT_MAX_CONCURRENT]")
 	minCov := minCoverageFlag(fs)
 	if err := e.parseNoArgs(fs, args); err != nil {
+		return err
+	}
+	period, err := syncEvery(strings.TrimSpace(*every))
+	if err != nil {
 		return err
 	}
 	token := strings.TrimSpace(e.getenv("DISCORD_TOKEN"))
@@ -45,7 +50,9 @@ func runDiscord(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "citebot discord: %s mode, %d documents; Ctrl-C stops.\n", mode, len(keeper.live.Documents()))
+	fmt.Fprintf(e.stderr, "citebot discord: %s mode, %d documents, %s; Ctrl-C stops.\n", mode, len(keeper.live.Documents()), syncNote(period))
+	stopSync := keeper.startSync(ctx, period)
+	defer stopSync()
 	return b.Run(ctx)
 }
 
