@@ -211,7 +211,7 @@ func TestSourceCommandsWithTheRealRegistry(t *testing.T) {
 		i    *discordgo.Interaction
 		want string
 	}{
-		{"missing page", d.source("add", map[string]any{"url": site.URL + "/nowhere"}), "Not added: " + site.URL + "/nowhere"},
+		{"missing page", d.source("add", map[string]any{"url": site.URL + "/nowhere"}), "Not added: " + site.URL + "/nowhere: HTTP 404 Not Found"},
 		{"built-in article", d.source("remove", map[string]any{"document": "000_e36295c6d4f2ae41"}), "Not removed: 000_e36295c6d4f2ae41 is a built-in article"},
 		{"unknown ID", d.source("remove", map[string]any{"document": "web_nothing"}), "Not removed: web_nothing: no added document has this ID"},
 	} {
