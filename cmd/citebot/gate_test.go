@@ -34,7 +34,7 @@ func llmEval(t *testing.T, set string) (eval.Report, *llmtest.Server) {
 // tuned on.
 func TestLLMModeGate(t *testing.T) {
 	const tune = "../../eval/testdata/tune.jsonl"
-	for _, set := range []string{tune, "../../eval/testdata/tune2.jsonl", "../../eval/testdata/dev.jsonl",
+	for _, set := range []string{tune, "../../eval/testdata/tune2.jsonl", "../../eval/testdata/tune3.jsonl", "../../eval/testdata/dev.jsonl",
 		"../../eval/testdata/heldout.jsonl", "../../eval/testdata/heldout2.jsonl"} {
 		t.Run(filepath.Base(set), func(t *testing.T) {
 			r, _ := llmEval(t, set)
