@@ -1,7 +1,6 @@
 package answer
 
 import (
-	"cmp"
 	"context"
 	"log/slog"
 	"strings"
@@ -33,9 +32,11 @@ type Config struct {
 	Index Index
 	// LLM answers when set; nil means extractive answers, offline.
 	LLM Chatter
-	// K passages are retrieved and handed to the answerer (default 8,
-	// either way: the eval's context recall measured that the eighth
-	// passage still brings facts the first six lack).
+	// K passages are retrieved for the question and handed to the
+	// answerer, with the best passages of its parts and rewording (see
+	// search). Zero means 8 for the reader (the eval's context recall
+	// measured that the eighth passage still brings facts the first six
+	// lack) and defaultModelK for a model.
 	K int
 	// MinCoverage is the evidence gate (default DefaultMinCoverage).
 	MinCoverage float64
@@ -49,6 +50,9 @@ type Config struct {
 
 // defaultK is how many passages a pipeline retrieves unless told.
 const defaultK = 8
+
+// defaultModelK is how many passages a model is handed unless told.
+const defaultModelK = 8
 
 // The modes of a pipeline, as the CLI prints them and eval reports them
 // (DESIGN's "mode" field). A single answer's Mode can differ: an LLM
@@ -67,7 +71,7 @@ func New(cfg Config) (p Pipeline, mode string) {
 		return ex.Answer, PipelineOffline
 	}
 	g := &Generator{Index: cfg.Index, LLM: cfg.LLM, CorpusLang: CorpusLang(cfg.Index.Documents()),
-		K: cmp.Or(cfg.K, defaultK), MinCoverage: cfg.MinCoverage, Deadline: cfg.Deadline, MaxTokens: cfg.MaxTokens, Logger: cfg.Logger}
+		K: cfg.K, MinCoverage: cfg.MinCoverage, Deadline: cfg.Deadline, MaxTokens: cfg.MaxTokens, Logger: cfg.Logger}
 	return g.Answer, PipelineLLM
 }
 
