@@ -33,9 +33,9 @@ type Generator struct {
 	// CorpusLang is the documents' language; questions in another one are
 	// also searched in translation.
 	CorpusLang string
-	// K passages are retrieved for the question (default defaultModelK);
-	// the model is handed those and the best passages of each part of
-	// the question and of its rewording (see search).
+	// K passages are retrieved for the question (default 6; a pipeline
+	// built by New hands defaultModelK); the model is handed those and
+	// the best passages of each part of the question (see search).
 	K int
 	// MinCoverage is the extractive answer's threshold when the model
 	// fails (see Extractive); the gate before the model is noEvidence.
@@ -75,7 +75,7 @@ func (g *Generator) Answer(ctx context.Context, question string, history []Turn,
 	mctx, cancel := context.WithTimeoutCause(ctx, cmp.Or(g.Deadline, DefaultDeadline), errDeadline)
 	defer cancel()
 	queries := g.rewrite(mctx, question, history)
-	found, err := search(ctx, g.Index, plainAll(queries), cmp.Or(g.K, defaultModelK))
+	found, err := search(ctx, g.Index, plainAll(queries), cmp.Or(g.K, 6))
 	if err != nil {
 		return Answer{}, err
 	}
