@@ -64,3 +64,26 @@ func TestDistributeSplitsCoordinatedNamesNotRelations(t *testing.T) {
 		}
 	}
 }
+
+// A plural asked noun asks for the same type as its singular.
+func TestAttributeTypePlural(t *testing.T) {
+	tests := []struct {
+		word string
+		want answerType
+		ok   bool
+	}{
+		{"montant", money, true},
+		{"montants", money, true},
+		{"fonctions", role, true},
+		{"prix", money, true},
+		{"lieux", place, true},
+		{"chats", anyAnswer, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.word, func(t *testing.T) {
+			if got, ok := attributeType(tt.word); got != tt.want || ok != tt.ok {
+				t.Errorf("got %v %v, want %v %v", got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}

@@ -51,6 +51,22 @@ var attributeTypes = map[string]answerType{
 	"city": place, "pays": place, "country": place, "region": place, "capitale": place, "capital": place,
 }
 
+// attributeType returns the type a noun asks for, in the singular or the
+// plural ("quels montants", "what sums"), and whether it asks for one.
+func attributeType(folded string) (answerType, bool) {
+	if t, ok := attributeTypes[folded]; ok {
+		return t, true
+	}
+	for _, plural := range []string{"s", "x"} {
+		if one, ok := strings.CutSuffix(folded, plural); ok && len(one) > 2 {
+			if t, ok := attributeTypes[one]; ok {
+				return t, true
+			}
+		}
+	}
+	return anyAnswer, false
+}
+
 // categoryNouns ask for an instance of a kind ("quel parti", "which
 // company"): the answer names it without repeating the kind, so the noun
 // itself is not required in the quote.
