@@ -65,9 +65,11 @@ func (e *Extractive) answerFrom(question string, passages []retrieval.Result, an
 	parts := parseQuestion(plain(question), e.Index.IDF, r.proper)
 	minCov := cmp.Or(e.MinCoverage, DefaultMinCoverage)
 	verdicts := r.read(parts, minCov)
-	if !anyAnswered(verdicts) {
-		if split, ok := distributeAll(parts); ok {
-			verdicts = r.read(split, minCov)
+	if split, ok := distributeAll(parts); ok {
+		// Read as two, the question may be answered on both sides where
+		// read as one it is answered on one side, or not at all.
+		if v := r.read(split, minCov); answeredParts(v) >= max(1, answeredParts(verdicts)) {
+			verdicts = v
 		}
 	}
 	chosen, unanswered := choose(verdicts, passages, cmp.Or(e.MaxQuotes, 3))

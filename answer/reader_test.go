@@ -134,3 +134,42 @@ func TestBadInput(t *testing.T) {
 		})
 	}
 }
+
+// A question about two names that two articles treat apart is answered
+// from each article: one quote for each name, each cited to its own
+// document, even when one side alone would have made an answer.
+func TestCoordinatedNamesAreAnsweredFromEachArticle(t *testing.T) {
+	ex := &Extractive{Index: testIndex(t)}
+	tests := []struct {
+		question string
+		want     []string
+		docs     []string
+	}{
+		{"Quels rôles ont Sam Altman et Jean-Noël Barrot ?", []string{"PDG", "ministre délégué"},
+			[]string{"000_e36295c6d4f2ae41", "002_aea207a960e5faa7"}},
+		{"What jobs do Peter Kyle and Clare Barclay hold?", []string{"secrétaire d’État", "présidente"},
+			[]string{"000_e36295c6d4f2ae41", "003_691bfcd5bcfc0655"}},
+		{"Quels gains de productivité l'IA apporte-t-elle au Trésor et à l'économie britannique ?", []string{"30 %", "1,5%"},
+			[]string{"004_1e9f4132d1c7a7aa", "000_e36295c6d4f2ae41"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.question, func(t *testing.T) {
+			a := askOffline(t, ex, tt.question)
+			for _, w := range tt.want {
+				if !strings.Contains(a.Text, w) {
+					t.Errorf("got %q, want %q in it", a.Text, w)
+				}
+			}
+			var docs []string
+			for _, s := range a.Sources {
+				docs = append(docs, s.DocID)
+			}
+			for _, d := range tt.docs {
+				if !slices.Contains(docs, d) {
+					t.Errorf("got sources %v, want %s among them", docs, d)
+				}
+			}
+			checkCitations(t, a)
+		})
+	}
+}
