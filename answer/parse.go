@@ -101,6 +101,11 @@ func (p *part) applyHead(w *queryWord, isCounted bool) {
 		return
 	}
 	t, isAttr := attributeType(w.folded)
+	if isCounted {
+		// "how many jobs", "combien de postes" count jobs: only the
+		// singular of a type noun ("combien d'argent") asks for it.
+		t, isAttr = attributeTypes[w.folded]
+	}
 	switch {
 	case isCounted && !isAttr:
 		w.role, p.want = counted, count

@@ -87,3 +87,15 @@ func TestAttributeTypePlural(t *testing.T) {
 		})
 	}
 }
+
+// "How many jobs" counts jobs, though "job" alone asks for a role.
+func TestCountedPluralIsCounted(t *testing.T) {
+	idf := func(string) (float64, bool) { return 1, true }
+	for _, q := range []string{"How many jobs is Kyndryl creating?", "Combien de postes seront créés ?", "Over how many years?"} {
+		t.Run(q, func(t *testing.T) {
+			if p := parseQuestion(q, idf, nil)[0]; p.want != count {
+				t.Errorf("got type %v, want count", p.want)
+			}
+		})
+	}
+}
