@@ -159,5 +159,5 @@ func (r reading) accepts(p part, u unit) bool {
 			}
 		}
 	}
-	return !p.want.required() || r.holds(p, a)
+	return (!p.want.required() || r.holds(p, a)) && r.listScoped(p, a)
 }

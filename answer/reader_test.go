@@ -56,6 +56,10 @@ func TestNearMissesAreDeclined(t *testing.T) {
 		{"Quel est le montant du contrat entre OpenAI et le gouvernement britannique ?", ""},
 		{"Comment s'appelle l'ambassadrice du Royaume-Uni en France ?", ""}, // no name given
 		{"À quelle date exacte le sommet de Bletchley Park s'est-il ouvert ?", ""},
+		// A list of commitments gives jobs for two companies, not for
+		// these: each item is about the company that heads it.
+		{"How many jobs will Mistral AI create in the UK?", ""},
+		{"Combien d'emplois Nscale crée-t-elle ?", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.question, func(t *testing.T) {
@@ -84,6 +88,8 @@ func TestParaphrasesAreAnswered(t *testing.T) {
 		{"whats the uk plan to boost compute by 2030", "2030"},
 		{"which city will get 1,000 AI jobs?", "Liverpool"},
 		{"Combien coûte ChatGPT Enterprise pour l'administration américaine ?", "dollar"},
+		{"How many jobs is Kyndryl creating?", "1 000"},
+		{"Combien Vantage investit-il au Royaume-Uni ?", "12 milliards"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.question, func(t *testing.T) {
