@@ -43,7 +43,7 @@ var attributeTypes = map[string]answerType{
 	"poids": quantity, "volume": quantity,
 	"pourcentage": percent, "percentage": percent, "taux": percent, "rate": percent, "part": percent,
 	"share": percent, "date": moment, "annee": year, "year": year, "jour": moment, "day": moment,
-	"mois": moment, "month": moment, "deadline": moment, "echeance": moment, "calendrier": moment, "moment": moment, "epoque": moment, "duree": duration,
+	"mois": month, "month": month, "deadline": moment, "echeance": moment, "calendrier": moment, "moment": moment, "epoque": moment, "duree": duration,
 	"periode": duration, "period": duration, "delai": duration, "rang": rank, "classement": rank,
 	"ranking": rank, "role": role, "fonction": role, "poste": role, "post": role, "position": role,
 	"titre": role, "title": role, "job": role, "metier": role, "nom": name, "name": name, "names": name,
