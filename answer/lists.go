@@ -20,12 +20,13 @@ import (
 // en productivité : +30 %") is about what the text around it is about,
 // and is read like any sentence.
 
-// listScoped reports whether a unit that holds items headed by names
+// listScoped reports whether a unit that holds a list of items headed by
+// names
 // answers part p within one item or its announcing sentence; other
 // units, and a part that names nothing, are not concerned.
 func (r reading) listScoped(p part, a analysedUnit) bool {
 	intro, items := listSegments(a.text)
-	if !slices.ContainsFunc(items, headedByName) || !slices.ContainsFunc(p.words, func(w queryWord) bool { return w.role == specific }) {
+	if !namedList(items) || !slices.ContainsFunc(p.words, func(w queryWord) bool { return w.role == specific }) {
 		return true
 	}
 	introUnit := analysedUnit{text: intro, bag: r.memo.bag(intro)}
@@ -79,20 +80,35 @@ func listSegments(text string) (intro string, items []string) {
 	return intro, items
 }
 
+// namedList reports whether most items are headed by names: a French
+// common noun no lexicon knows ("- Planification urbaine :") reads like
+// a name on its own, not in a list of common nouns.
+func namedList(items []string) bool {
+	named := 0
+	for _, it := range items {
+		if headedByName(it) {
+			named++
+		}
+	}
+	return named > 0 && 2*named >= len(items)
+}
+
 // headedByName reports whether a list item starts with a name and a
-// colon ("- Nscale : …", "- Mistral AI : …"): a word no lexicon knows, or
-// one written with a capital inside it or after the first word.
+// colon ("- Nscale : …", "- Mistral AI : …", "- Vantage Data Centres :
+// …"): a word with a capital inside it, a capitalised word after the
+// first, or a head of one word no lexicon knows. "- Petites entreprises
+// :" is headed by common words.
 func headedByName(item string) bool {
 	head, _, ok := strings.Cut(strings.TrimLeft(item, "-•* "), ":")
 	if !ok {
 		return false
 	}
-	for i, t := range analysis.Tokens(head) {
+	toks := analysis.Tokens(head)
+	for i, t := range toks {
 		rest := []rune(t.Text)[1:]
-		if !analysis.Known(t.Text) || strings.ContainsFunc(string(rest), unicode.IsUpper) ||
-			i > 0 && startsUpper(t.Text) {
+		if strings.ContainsFunc(string(rest), unicode.IsUpper) || i > 0 && startsUpper(t.Text) {
 			return true
 		}
 	}
-	return false
+	return len(toks) == 1 && startsUpper(toks[0].Text) && !analysis.Known(toks[0].Text)
 }
