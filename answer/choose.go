@@ -34,13 +34,15 @@ func choose(verdicts []verdict, passages []retrieval.Result, maxQuotes int) (cho
 	return chosen, unanswered
 }
 
-func anyAnswered(verdicts []verdict) bool {
+// answeredParts counts the parts some unit answers.
+func answeredParts(verdicts []verdict) int {
+	n := 0
 	for _, v := range verdicts {
 		if len(v.answers) > 0 {
-			return true
+			n++
 		}
 	}
-	return false
+	return n
 }
 
 // missingTerm names a word of the question that no retrieved passage has

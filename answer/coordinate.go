@@ -9,9 +9,11 @@ import (
 // A question may coordinate two things the articles treat apart: "Combien
 // valent l'entreprise derrière ChatGPT et le marché britannique de
 // l'IA ?", "What challenges do the US and the UK face…?". Read as one,
-// no document has both names and nothing answers it. When that happens,
-// the question is read again as two, one for the names on each side of
-// "et"/"and", with the rest of the question shared. A relation ("entre
+// no document has both names and nothing answers it, or one side's
+// article answers it alone. So the question is read again as two, one
+// for the names on each side of "et"/"and", with the rest of the question
+// shared, and that reading is kept when it answers as many parts (then
+// the answer says which side is missing) or more. A relation ("entre
 // OpenAI et le gouvernement", "between X and Y") is not split: its two
 // sides must be found together.
 

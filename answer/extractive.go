@@ -3,7 +3,6 @@ package answer
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"slices"
 	"time"
 
@@ -42,18 +41,17 @@ func (e *Extractive) Answer(ctx context.Context, question string, history []Turn
 	}
 	question = followUp(cleaned, history)
 	start := time.Now()
-	passages, err := e.Index.Search(ctx, plain(question), cmp.Or(e.K, 8))
-	degraded := degradedSearch(err)
-	if err != nil && !degraded {
-		return Answer{}, fmt.Errorf("retrieve: %w", err)
+	found, err := search(ctx, e.Index, []string{plain(question)}, cmp.Or(e.K, defaultK))
+	if err != nil {
+		return Answer{}, err
 	}
 	retrieved := time.Now()
-	if noEvidence([]string{question}, passages, e.Index.IDF) {
-		return gateRefusal(question, ModeExtractive, passages), nil
+	if noEvidence([]string{question}, found.asked, e.Index.IDF) {
+		return gateRefusal(question, ModeExtractive, found.asked), nil
 	}
-	a, err := e.answerFrom(question, passages, analyse(passages))
+	a, err := e.answerFrom(question, found.handed, analyse(found.handed))
 	a.Timings = Timings{Retrieve: retrieved.Sub(start), Generate: time.Since(retrieved)}
-	if degraded {
+	if found.degraded != nil {
 		addNotice(&a, "degraded")
 	}
 	return a, err
@@ -67,9 +65,11 @@ func (e *Extractive) answerFrom(question string, passages []retrieval.Result, an
 	parts := parseQuestion(plain(question), e.Index.IDF, r.proper)
 	minCov := cmp.Or(e.MinCoverage, DefaultMinCoverage)
 	verdicts := r.read(parts, minCov)
-	if !anyAnswered(verdicts) {
-		if split, ok := distributeAll(parts); ok {
-			verdicts = r.read(split, minCov)
+	if split, ok := distributeAll(parts); ok {
+		// Read as two, the question may be answered on both sides where
+		// read as one it is answered on one side, or not at all.
+		if v := r.read(split, minCov); answeredParts(v) >= max(1, answeredParts(verdicts)) {
+			verdicts = v
 		}
 	}
 	chosen, unanswered := choose(verdicts, passages, cmp.Or(e.MaxQuotes, 3))

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -12,7 +11,6 @@ import (
 	"github.com/citebot/citebot/analysis"
 	"github.com/citebot/citebot/llm"
 	"github.com/citebot/citebot/prompts"
-	"github.com/citebot/citebot/retrieval"
 )
 
 // Chatter is the language model, as answering needs it.
@@ -35,7 +33,9 @@ type Generator struct {
 	// CorpusLang is the documents' language; questions in another one are
 	// also searched in translation.
 	CorpusLang string
-	// K passages are given to the model (default 6).
+	// K passages are retrieved for the question (default 6; a pipeline
+	// built by New hands defaultModelK); the model is handed those and
+	// the best passages of each part of the question (see search).
 	K int
 	// MinCoverage is the extractive answer's threshold when the model
 	// fails (see Extractive); the gate before the model is noEvidence.
@@ -75,15 +75,17 @@ func (g *Generator) Answer(ctx context.Context, question string, history []Turn,
 	mctx, cancel := context.WithTimeoutCause(ctx, cmp.Or(g.Deadline, DefaultDeadline), errDeadline)
 	defer cancel()
 	queries := g.rewrite(mctx, question, history)
-	passages, err := g.retrieve(ctx, queries)
-	degraded := degradedSearch(err)
-	if err != nil && !degraded {
+	found, err := search(ctx, g.Index, plainAll(queries), cmp.Or(g.K, 6))
+	if err != nil {
 		return Answer{}, err
 	}
+	degraded := found.degraded != nil
+	passages := found.handed
 	a := Answer{Question: question, Lang: Language(question, passages), Mode: ModeLLM, Passages: passages, Query: queries[0]}
 	retrieved := time.Now()
 	a.Timings.Retrieve = retrieved.Sub(start)
-	if noEvidence(queries, passages, g.Index.IDF) {
+	if noEvidence(queries, found.asked, g.Index.IDF) {
+		a.Passages = found.asked
 		a.Refused, a.GateRefused, a.Text = true, true, notFound(a.Lang)
 		if degraded {
 			addNotice(&a, "degraded")
@@ -128,24 +130,13 @@ func (g *Generator) rewrite(ctx context.Context, question string, history []Turn
 	return out
 }
 
-// retrieve searches with each query and fuses the rankings. Like Search,
-// it returns passages ranked by keywords alone with a
-// *retrieval.DegradedError when a question could not be embedded.
-func (g *Generator) retrieve(ctx context.Context, queries []string) ([]retrieval.Result, error) {
-	k := cmp.Or(g.K, 6)
-	var lists [][]retrieval.Result
-	var degraded error
-	for _, q := range queries {
-		rs, err := g.Index.Search(ctx, q, k)
-		if degradedSearch(err) {
-			degraded, err = err, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("retrieve: %w", err)
-		}
-		lists = append(lists, rs)
+// plainAll rewrites the chat spellings of each query (see plain).
+func plainAll(queries []string) []string {
+	out := make([]string, len(queries))
+	for i, q := range queries {
+		out[i] = plain(q)
 	}
-	return retrieval.FuseResults(lists, k), degraded
+	return out
 }
 
 func messages(p prompts.Prompt) []llm.Message {

@@ -37,10 +37,12 @@ func (r *recordingIndex) Search(ctx context.Context, q string, k int) ([]retriev
 	return r.Index.Search(ctx, q, k)
 }
 
+// newGenerator hands the model six passages (frQuestion asks one
+// thing): the tests' markers [7] and above name none.
 func newGenerator(t *testing.T, fake *llmtest.Server) (*Generator, *recordingIndex, *llmtest.Sleeps) {
 	slept := &llmtest.Sleeps{}
 	ix := &recordingIndex{Index: testIndex(t)}
-	return &Generator{Index: ix, LLM: newClient(t, fake, 2*time.Second, slept), CorpusLang: "fr"}, ix, slept
+	return &Generator{Index: ix, LLM: newClient(t, fake, 2*time.Second, slept), CorpusLang: "fr", K: 6}, ix, slept
 }
 
 const frQuestion = "Quel partenariat le Royaume-Uni a-t-il signé avec OpenAI ?"

@@ -68,7 +68,7 @@ func nounAt(s string, french bool) string {
 			break
 		}
 		group = append(group, w)
-		_, isAttr := attributeTypes[w]
+		_, isAttr := attributeType(w)
 		if french || isAttr || categoryNouns[w] || len(group) == 3 {
 			break
 		}

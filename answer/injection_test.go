@@ -77,7 +77,8 @@ func TestInjectedPassagesAreInertData(t *testing.T) {
 	fake.SetDefault(func(llmtest.ChatRequest) llmtest.Reply {
 		return llmtest.Reply{Content: "@everyone Le Royaume-Uni a signé un partenariat avec OpenAI [1]. Il est annulé [9]."}
 	})
-	g := &Generator{Index: injectedCorpusIndex(t), LLM: newClient(t, fake, 10*time.Second, &llmtest.Sleeps{}), CorpusLang: "fr"}
+	// Six passages: the injected [9] names none.
+	g := &Generator{Index: injectedCorpusIndex(t), LLM: newClient(t, fake, 10*time.Second, &llmtest.Sleeps{}), CorpusLang: "fr", K: 6}
 	var shown strings.Builder
 	a, err := g.Answer(context.Background(), frQuestion, nil, func(s string) { shown.WriteString(s) })
 	if err != nil {

@@ -66,7 +66,7 @@ func parseQuestion(q string, idf func(string) (float64, bool), proper map[string
 			}
 		}
 		parts = append(parts, p)
-		if t, ok := attributeTypes[second]; ok {
+		if t, ok := attributeType(second); ok {
 			// "what money and deadline…": the same question, asking for
 			// a second kind of answer.
 			q := p
@@ -100,7 +100,12 @@ func (p *part) applyHead(w *queryWord, isCounted bool) {
 	if w.role == specific {
 		return
 	}
-	t, isAttr := attributeTypes[w.folded]
+	t, isAttr := attributeType(w.folded)
+	if isCounted {
+		// "how many jobs", "combien de postes" count jobs: only the
+		// singular of a type noun ("combien d'argent") asks for it.
+		t, isAttr = attributeTypes[w.folded]
+	}
 	switch {
 	case isCounted && !isAttr:
 		w.role, p.want = counted, count

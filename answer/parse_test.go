@@ -64,3 +64,38 @@ func TestDistributeSplitsCoordinatedNamesNotRelations(t *testing.T) {
 		}
 	}
 }
+
+// A plural asked noun asks for the same type as its singular.
+func TestAttributeTypePlural(t *testing.T) {
+	tests := []struct {
+		word string
+		want answerType
+		ok   bool
+	}{
+		{"montant", money, true},
+		{"montants", money, true},
+		{"fonctions", role, true},
+		{"prix", money, true},
+		{"lieux", place, true},
+		{"chats", anyAnswer, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.word, func(t *testing.T) {
+			if got, ok := attributeType(tt.word); got != tt.want || ok != tt.ok {
+				t.Errorf("got %v %v, want %v %v", got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}
+
+// "How many jobs" counts jobs, though "job" alone asks for a role.
+func TestCountedPluralIsCounted(t *testing.T) {
+	idf := func(string) (float64, bool) { return 1, true }
+	for _, q := range []string{"How many jobs is Kyndryl creating?", "Combien de postes seront créés ?", "Over how many years?"} {
+		t.Run(q, func(t *testing.T) {
+			if p := parseQuestion(q, idf, nil)[0]; p.want != count {
+				t.Errorf("got type %v, want count", p.want)
+			}
+		})
+	}
+}

@@ -21,6 +21,7 @@ const (
 	percent                 // a percentage
 	moment                  // "quand", "when": a date, a day, a month, a year
 	calendar                // "date exacte": a day and a month
+	month                   // "quel mois": a month
 	year                    // a year
 	duration                // "how long": a length of time
 	rank                    // "where does it rank": an ordinal
@@ -57,11 +58,12 @@ func cue(pattern string, t answerType) typeCue {
 var typeCues = []typeCue{
 	cue(`date exacte|exact date|precise date|quel jour du mois|what date|which date|quelle date`, calendar),
 	cue(`quelle annee|what year|which year|en quelle annee`, year),
+	cue(`quel mois|which month|what month|en quel mois`, month),
 	cue(`combien de temps|pendant combien|depuis combien|how long|over what period|sur quelle periode|what period|quelle duree`, duration),
 	cue(`pourcentage|percentage|percent|what share|what proportion|quelle part|quel taux`, percent),
 	cue(`combien d'argent|combien d argent|how much money|quel montant|what amount|quel prix|what price|how much does .* cost|how much did .* cost`, money),
 	cue(`combien|how much|how many|nombre de|number of`, quantity),
-	cue(`quand|when|quel jour|what day|which day|quel mois|which month|what month|a quel moment|d'ici quand`, moment),
+	cue(`quand|when|quel jour|what day|which day|a quel moment|d'ici quand`, moment),
 	cue(`where does .* rank|where .* rank|quel rang|a quelle place|what position|which position|classement`, rank),
 	cue(`comment s'appelle|comment s appelle|quel est le nom|quels sont les noms|what is the (?:full |exact |official )?name|what's the (?:full )?name|what are the names|what is .* called|named`, name),
 	cue(`where|dans quel pays|in which country|quelle ville|which town|which city|what town|what city|quel pays|which country|what country|quel lieu|what place`, place),
@@ -136,6 +138,8 @@ func (t answerType) fits(folded string) bool {
 		return yearRe.MatchString(folded)
 	case calendar:
 		return calendarRe.MatchString(folded)
+	case month:
+		return monthRe.MatchString(folded)
 	case moment:
 		return yearRe.MatchString(folded) || monthRe.MatchString(folded) || weekdayRe.MatchString(folded) ||
 			relativeRe.MatchString(folded)

@@ -100,6 +100,8 @@ func (r reading) doc(id string) bag {
 const (
 	DefaultMinCoverage = 0.4
 	minTopicCoverage   = 0.3
+	// minAnchoredCoverage is the coverage an anchored unit needs.
+	minAnchoredCoverage = 0.15
 )
 
 // verdict is how one part fared: the units that answer it, best first.
@@ -114,7 +116,8 @@ func (r reading) read(parts []part, minCoverage float64) []verdict {
 	for _, p := range parts {
 		v := verdict{part: p}
 		for _, u := range r.score(p) {
-			if u.coverage >= minCoverage && u.topic >= minTopicCoverage && r.accepts(p, u) {
+			covered := u.coverage >= minCoverage && u.topic >= minTopicCoverage
+			if (covered || r.anchored(p, u)) && r.accepts(p, u) {
 				v.answers = append(v.answers, u)
 			}
 		}
@@ -159,5 +162,30 @@ func (r reading) accepts(p part, u unit) bool {
 			}
 		}
 	}
-	return !p.want.required() || r.holds(p, a)
+	return (!p.want.required() || r.holds(p, a)) && r.listScoped(p, a)
+}
+
+// anchored reports whether a unit holds, itself, every name of the part
+// and its asked noun (or the type that noun asks for): such a sentence
+// answers a paraphrase whose other words the articles say otherwise
+// ("which organisation had looked at the Microsoft tie-up" is answered
+// by "…Microsoft avait suscité l'attention du régulateur…"), however
+// little of them it covers.
+func (r reading) anchored(p part, u unit) bool {
+	a := r.units[u.index]
+	names, asked := 0, false
+	for i, w := range p.words {
+		switch w.role {
+		case specific:
+			if u.covers[i] < relatedMatch {
+				return false
+			}
+			names++
+		case focus, counted:
+			asked = true // checked by accepts
+		case attribute:
+			asked = asked || u.covers[i] >= relatedMatch || p.want != anyAnswer && r.holds(p, a)
+		}
+	}
+	return names > 0 && asked && u.coverage >= minAnchoredCoverage
 }

@@ -56,6 +56,10 @@ func TestNearMissesAreDeclined(t *testing.T) {
 		{"Quel est le montant du contrat entre OpenAI et le gouvernement britannique ?", ""},
 		{"Comment s'appelle l'ambassadrice du Royaume-Uni en France ?", ""}, // no name given
 		{"À quelle date exacte le sommet de Bletchley Park s'est-il ouvert ?", ""},
+		// A list of commitments gives jobs for two companies, not for
+		// these: each item is about the company that heads it.
+		{"How many jobs will Mistral AI create in the UK?", ""},
+		{"Combien d'emplois Nscale crée-t-elle ?", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.question, func(t *testing.T) {
@@ -84,6 +88,8 @@ func TestParaphrasesAreAnswered(t *testing.T) {
 		{"whats the uk plan to boost compute by 2030", "2030"},
 		{"which city will get 1,000 AI jobs?", "Liverpool"},
 		{"Combien coûte ChatGPT Enterprise pour l'administration américaine ?", "dollar"},
+		{"How many jobs is Kyndryl creating?", "1 000"},
+		{"Combien Vantage investit-il au Royaume-Uni ?", "12 milliards"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.question, func(t *testing.T) {
@@ -131,6 +137,45 @@ func TestBadInput(t *testing.T) {
 			}
 			checkCitations(t, a)
 			checkRelated(t, tt.question, a)
+		})
+	}
+}
+
+// A question about two names that two articles treat apart is answered
+// from each article: one quote for each name, each cited to its own
+// document, even when one side alone would have made an answer.
+func TestCoordinatedNamesAreAnsweredFromEachArticle(t *testing.T) {
+	ex := &Extractive{Index: testIndex(t)}
+	tests := []struct {
+		question string
+		want     []string
+		docs     []string
+	}{
+		{"Quels rôles ont Sam Altman et Jean-Noël Barrot ?", []string{"PDG", "ministre délégué"},
+			[]string{"000_e36295c6d4f2ae41", "002_aea207a960e5faa7"}},
+		{"What jobs do Peter Kyle and Clare Barclay hold?", []string{"secrétaire d’État", "présidente"},
+			[]string{"000_e36295c6d4f2ae41", "003_691bfcd5bcfc0655"}},
+		{"Quels gains de productivité l'IA apporte-t-elle au Trésor et à l'économie britannique ?", []string{"30 %", "1,5%"},
+			[]string{"004_1e9f4132d1c7a7aa", "000_e36295c6d4f2ae41"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.question, func(t *testing.T) {
+			a := askOffline(t, ex, tt.question)
+			for _, w := range tt.want {
+				if !strings.Contains(a.Text, w) {
+					t.Errorf("got %q, want %q in it", a.Text, w)
+				}
+			}
+			var docs []string
+			for _, s := range a.Sources {
+				docs = append(docs, s.DocID)
+			}
+			for _, d := range tt.docs {
+				if !slices.Contains(docs, d) {
+					t.Errorf("got sources %v, want %s among them", docs, d)
+				}
+			}
+			checkCitations(t, a)
 		})
 	}
 }

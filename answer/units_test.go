@@ -79,6 +79,8 @@ func TestAnswerTypes(t *testing.T) {
 		{"À quelle date exacte le sommet s'est-il ouvert ?", "Le sommet s'ouvre ce mercredi.", false},
 		{"À quelle date exacte le sommet s'est-il ouvert ?", "Le sommet s'ouvre le 1er novembre.", true},
 		{"En quelle année ?", "D'ici 2030.", true},
+		{"In which month did they meet?", "Ils se sont rencontrés fin 2025.", false}, // a year is not a month
+		{"Quel mois ?", "Ils se sont rencontrés en mars.", true},
 		{"For how long will the offer run?", "Sur toute l'année prochaine.", true},
 		{"Where does the market rank worldwide?", "Le troisième plus important au monde.", true},
 		{"Qui dirige OpenAI ?", "Sam Altman dirige OpenAI depuis 2019.", false}, // who: preferred, not required

@@ -43,12 +43,28 @@ var attributeTypes = map[string]answerType{
 	"poids": quantity, "volume": quantity,
 	"pourcentage": percent, "percentage": percent, "taux": percent, "rate": percent, "part": percent,
 	"share": percent, "date": moment, "annee": year, "year": year, "jour": moment, "day": moment,
-	"mois": moment, "month": moment, "deadline": moment, "echeance": moment, "calendrier": moment, "moment": moment, "epoque": moment, "duree": duration,
+	"mois": month, "month": month, "deadline": moment, "echeance": moment, "calendrier": moment, "moment": moment, "epoque": moment, "duree": duration,
 	"periode": duration, "period": duration, "delai": duration, "rang": rank, "classement": rank,
 	"ranking": rank, "role": role, "fonction": role, "poste": role, "post": role, "position": role,
 	"titre": role, "title": role, "job": role, "metier": role, "nom": name, "name": name, "names": name,
 	"noms": name, "lieu": place, "place": place, "endroit": place, "ville": place, "town": place,
 	"city": place, "pays": place, "country": place, "region": place, "capitale": place, "capital": place,
+}
+
+// attributeType returns the type a noun asks for, in the singular or the
+// plural ("quels montants", "what sums"), and whether it asks for one.
+func attributeType(folded string) (answerType, bool) {
+	if t, ok := attributeTypes[folded]; ok {
+		return t, true
+	}
+	for _, plural := range []string{"s", "x"} {
+		if one, ok := strings.CutSuffix(folded, plural); ok && len(one) > 2 {
+			if t, ok := attributeTypes[one]; ok {
+				return t, true
+			}
+		}
+	}
+	return anyAnswer, false
 }
 
 // categoryNouns ask for an instance of a kind ("quel parti", "which

@@ -2,6 +2,7 @@ package answer
 
 import (
 	"regexp"
+	"strings"
 
 	"github.com/citebot/citebot/analysis"
 )
@@ -48,7 +49,9 @@ func questionWords(q string, idf func(string) (float64, bool)) []queryWord {
 	notFrench := analysis.Detect(q) != "fr" || analysis.HasEnglish(q)
 	seen := map[string]bool{}
 	var out []queryWord
-	for _, tok := range analysis.Tokens(asked(q)) {
+	toks := analysis.Tokens(asked(q))
+	inPhrase := phraseSynonyms(toks)
+	for i, tok := range toks {
 		terms := analysis.WordTerms(tok.Text)
 		folded := analysis.Fold(tok.Text)
 		if len(terms) == 0 || seen[folded] {
@@ -74,11 +77,38 @@ func questionWords(q string, idf func(string) (float64, bool)) []queryWord {
 		w.terms = terms
 		w.known = anyKnown(terms, idf)
 		w.related = relatedTerms(append([]string{tok.Text}, forms...))
+		w.related = append(w.related, inPhrase[i]...)
 		for _, ph := range phrases {
 			w.related = append(w.related, analysis.Terms(ph))
 		}
 		w.weight = wordWeight(terms, idf)
 		out = append(out, w)
+	}
+	return out
+}
+
+// phraseSynonyms finds the expressions of two or three words that the
+// synonym lexicon knows ("feuille de route", "jeune pousse") and gives
+// each of their words the terms of the expression's synonyms: neither
+// "feuille" nor "route" is a plan, the expression is.
+func phraseSynonyms(toks []analysis.Token) map[int][][]string {
+	out := map[int][][]string{}
+	for i := range toks {
+		for n := 2; n <= 3 && i+n <= len(toks); n++ {
+			words := make([]string, n)
+			for j := range n {
+				words[j] = analysis.Fold(toks[i+j].Text)
+			}
+			var related [][]string
+			for _, r := range analysis.Synonyms(strings.Join(words, " ")) {
+				if ts := analysis.Terms(r); len(ts) > 0 {
+					related = append(related, ts)
+				}
+			}
+			for j := range n {
+				out[i+j] = append(out[i+j], related...)
+			}
+		}
 	}
 	return out
 }

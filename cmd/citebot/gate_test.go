@@ -34,7 +34,7 @@ func llmEval(t *testing.T, set string) (eval.Report, *llmtest.Server) {
 // tuned on.
 func TestLLMModeGate(t *testing.T) {
 	const tune = "../../eval/testdata/tune.jsonl"
-	for _, set := range []string{tune, "../../eval/testdata/tune2.jsonl", "../../eval/testdata/dev.jsonl",
+	for _, set := range []string{tune, "../../eval/testdata/tune2.jsonl", "../../eval/testdata/tune3.jsonl", "../../eval/testdata/dev.jsonl",
 		"../../eval/testdata/heldout.jsonl", "../../eval/testdata/heldout2.jsonl"} {
 		t.Run(filepath.Base(set), func(t *testing.T) {
 			r, _ := llmEval(t, set)
@@ -50,9 +50,10 @@ func TestLLMModeGate(t *testing.T) {
 			if r.GateFalseRefusals > 0.02 {
 				t.Errorf("got %.3f of answerable questions declined by the gate, want ≤ 0.02", r.GateFalseRefusals)
 			}
-			// The target is 0.95; retrieval reaches 0.92 on this set (README).
-			if r.ContextRecall < 0.9 {
-				t.Errorf("got context recall %.3f, want ≥ 0.9", r.ContextRecall)
+			// The model is handed 16 passages and each part's best: 0.98
+			// on this set (README).
+			if r.ContextRecall < 0.95 {
+				t.Errorf("got context recall %.3f, want ≥ 0.95", r.ContextRecall)
 			}
 		})
 	}
@@ -60,9 +61,14 @@ func TestLLMModeGate(t *testing.T) {
 
 // An off-topic question costs no answer prompt: the gate declines it
 // after retrieval. (An English question is still rewritten, which is the
-// call that translates it for the search.)
+// call that translates it for the search.) The tuning sets' off-topic
+// questions include some that name a city the articles know, ask for
+// the weather or the best of something.
 func TestOffTopicQuestionsSendNoAnswerPrompt(t *testing.T) {
-	lines := offTopicLines(t, "../../eval/testdata/tune.jsonl")
+	var lines []string
+	for _, set := range []string{"tune", "tune2", "tune3"} {
+		lines = append(lines, offTopicLines(t, "../../eval/testdata/"+set+".jsonl")...)
+	}
 	set := filepath.Join(t.TempDir(), "off-topic.jsonl")
 	if err := os.WriteFile(set, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
 		t.Fatal(err)
