@@ -11,7 +11,7 @@ import (
 
 func runAsk(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("QUESTION...")
-	k := fs.Int("k", 8, "passages to retrieve")
+	k := fs.Int("k", 0, "passages to retrieve; 0: the default, 8 offline and 16 for a model")
 	minCov := minCoverageFlag(fs)
 	rest, err := e.parse(fs, args)
 	if err != nil {

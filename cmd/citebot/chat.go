@@ -13,7 +13,7 @@ import (
 
 func runChat(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("")
-	k := fs.Int("k", 8, "passages to retrieve")
+	k := fs.Int("k", 0, "passages to retrieve; 0: the default, 8 offline and 16 for a model")
 	minCov := minCoverageFlag(fs)
 	if err := e.parseNoArgs(fs, args); err != nil {
 		return err

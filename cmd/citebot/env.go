@@ -113,7 +113,7 @@ func (e *env) parse(fs *flag.FlagSet, args []string) ([]string, error) {
 // silently odd run. A negative -rate means no limit.
 func flagRanges() map[string][2]float64 {
 	return map[string][2]float64{
-		"k": {1, 100}, "min-coverage": {0, 1}, "chunk-chars": {50, 100_000}, "chunk-overlap": {0, 20},
+		"k": {0, 100}, "min-coverage": {0, 1}, "chunk-chars": {50, 100_000}, "chunk-overlap": {0, 20},
 		"queries": {1, 1_000_000}, "rate": {-1, 10_000}, "concurrency": {1, 64},
 	}
 }

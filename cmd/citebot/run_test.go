@@ -78,7 +78,7 @@ func TestUsageErrors(t *testing.T) {
 		{"tiny chunks", []string{"search", "-chunk-chars", "10", "x"}, "-chunk-chars must be between 50 and"},
 		{"NaN coverage", []string{"ask", "-min-coverage", "NaN", "x"}, "-min-coverage must be between 0 and 1, got NaN"},
 		{"coverage over 1", []string{"eval", "-min-coverage", "2", "f.jsonl"}, "-min-coverage must be between 0 and 1"},
-		{"negative k", []string{"search", "-k", "-3", "x"}, "-k must be between 1 and 100"},
+		{"negative k", []string{"search", "-k", "-3", "x"}, "-k must be between 0 and 100"},
 		{"zero concurrency", []string{"discord", "-concurrency", "0"}, "-concurrency must be between 1 and 64"},
 		{"rate below -1", []string{"discord", "-rate", "-7"}, "-rate must be between -1 and"},
 		{"negative overlap", []string{"index", "-chunk-overlap", "-1"}, "-chunk-overlap must be between 0 and"},
