@@ -58,6 +58,7 @@ func TestEndToEnd(t *testing.T) {
 		{"identify carries token and intents", checkIdentify},
 		{"message in, reply recorded", checkMessageRoundTrip},
 		{"interaction in, deferred response recorded", checkInteraction},
+		{"started thread is announced", checkThreadCreate},
 		{"dropped connection resumes", checkResume},
 		{"close returns", func(_ context.Context, t *testing.T, _ *Server, sess *discordgo.Session, _ *echoBot) {
 			start := time.Now()
@@ -160,6 +161,19 @@ func checkInteraction(ctx context.Context, t *testing.T, s *Server, sess *discor
 	}
 	if edited.Content != "because" || edited.ChannelID != "500" {
 		t.Errorf("edited original: got content %q channel %q, want %q, %q", edited.Content, edited.ChannelID, "because", "500")
+	}
+}
+
+func checkThreadCreate(ctx context.Context, t *testing.T, s *Server, sess *discordgo.Session, _ *echoBot) {
+	created := make(chan *discordgo.ThreadCreate, 1)
+	remove := sess.AddHandler(func(_ *discordgo.Session, ev *discordgo.ThreadCreate) { created <- ev })
+	defer remove()
+	th, err := sess.MessageThreadStart("500", s.NewID(), "topic", 60)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := receive(ctx, t, created); got.ID != th.ID || got.OwnerID != s.BotUser().ID || !got.NewlyCreated {
+		t.Errorf("THREAD_CREATE: got %+v, want the new thread %s owned by the bot", got, th.ID)
 	}
 }
 

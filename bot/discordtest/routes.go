@@ -25,7 +25,7 @@ func (s *Server) defaultRoutes() []route {
 		r("GET", "/channels/{id}/messages/{mid}", s.getMessage),
 		r("POST", "/channels/{id}/messages", s.createMessage),
 		r("PATCH", "/channels/{id}/messages/{mid}", s.editMessage),
-		r("DELETE", "/channels/{id}/messages/{mid}", noContent),
+		r("DELETE", "/channels/{id}/messages/{mid}", s.deleteMessage),
 		r("POST", "/channels/{id}/typing", noContent),
 		r("PUT", "/channels/{id}/messages/{mid}/reactions/{emoji}/@me", noContent),
 		r("DELETE", "/channels/{id}/messages/{mid}/reactions/{emoji}/@me", noContent),
