@@ -80,6 +80,12 @@ type Config struct {
 	// point it at a local fake Discord).
 	HTTPClient *http.Client
 	Logger     *slog.Logger
+
+	// syncEvents handles gateway events one at a time, in the order they
+	// arrive, so that a test can tell an event was ignored by the next
+	// one being handled. Tests only: one slow answer would hold up every
+	// other event.
+	syncEvents bool
 }
 
 // defaults fills in the zero values, so a Config needs only a token.
@@ -113,6 +119,7 @@ type Bot struct {
 	ready    *readiness
 	sess     *discordgo.Session // set by Run
 	threads  *threadStore
+	kinds    *channelKinds
 	answers  *answerCache
 	feedback *feedbackStore // nil: votes are counted, not stored
 	metrics  *botMetrics
@@ -135,7 +142,8 @@ func New(cfg Config, deps Deps) (*Bot, error) {
 	cfg.defaults()
 	b := &Bot{cfg: cfg, deps: deps, log: cfg.Logger, commands: commands(),
 		replies: &replies{ttl: cfg.InteractionTTL, log: cfg.Logger}, ready: newReadiness(),
-		metrics: newBotMetrics(), threads: newThreadStore(1000), answers: newAnswerCache(1000), watched: map[string]bool{}}
+		metrics: newBotMetrics(), threads: newThreadStore(1000), kinds: newChannelKinds(4096), answers: newAnswerCache(1000),
+		watched: map[string]bool{}}
 	// Admission keeps the in-flight and queued gauges current on every
 	// change, releases included, rather than only when an answer enters.
 	b.adm = newAdmission(cfg, b.metrics.observeGate)

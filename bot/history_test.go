@@ -58,3 +58,19 @@ func TestThreadStoreKeepsLastTurns(t *testing.T) {
 		t.Errorf("got history %+v after another turn, want it last of %d", after, answer.MaxTurns)
 	}
 }
+
+// TestThreadStoreHistoryIsNotOwnership checks that a conversation the bot
+// only answered in (a mention in someone else's thread) is remembered
+// without becoming a thread it follows.
+func TestThreadStoreHistoryIsNotOwnership(t *testing.T) {
+	ts := newThreadStore(10)
+	ts.add("theirs", answer.Turn{Question: "q"})
+	ts.start("mine")
+	ts.add("mine", answer.Turn{Question: "q"})
+	if ts.owned("theirs") || !ts.owned("mine") {
+		t.Errorf("owned: got theirs %v, mine %v; want false, true", ts.owned("theirs"), ts.owned("mine"))
+	}
+	if len(ts.history("theirs")) != 1 || len(ts.history("mine")) != 1 {
+		t.Errorf("got histories %v and %v, want one turn each", ts.history("theirs"), ts.history("mine"))
+	}
+}

@@ -29,6 +29,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		return fmt.Errorf("discord session: %w", err)
 	}
 	sess.Identify.Intents = intents
+	sess.SyncEvents = b.cfg.syncEvents
 	if b.cfg.HTTPClient != nil {
 		sess.Client = b.cfg.HTTPClient
 	}
@@ -42,6 +43,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	sess.AddHandler(func(s *discordgo.Session, i *discordgo.InteractionCreate) {
 		b.guard("interaction", func() { b.onInteraction(i.Interaction) })
 	})
+	b.addChannelHandlers(sess)
 	if err := sess.Open(); err != nil {
 		return connectError(err)
 	}
