@@ -1,6 +1,9 @@
 package bot
 
 import (
+	"errors"
+	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -84,63 +87,96 @@ func (c *channelSink) final(parts []string, embeds []*discordgo.MessageEmbed, co
 }
 
 // interactionSink shows an answer as the deferred response of an
-// interaction, with follow-ups for further parts. Past the token's
-// lifetime it posts in the channel instead, so late answers are not lost.
+// interaction, with follow-ups for further parts. Once the token may have
+// lapsed, or Discord has refused it, it posts in the channel instead, so
+// the answer is not lost with the token.
 type interactionSink struct {
 	sess      *discordgo.Session
 	i         *discordgo.Interaction
 	start     time.Time
 	ttl       time.Duration
 	ephemeral bool
+	refused   atomic.Bool // Discord refused the token: see tokenRefused
 }
 
 // tell makes text the whole response: a refusal, an error or a one-line
 // result. Like the rest of a reply, it is not retried if Discord fails.
 func (s *interactionSink) tell(text string) { s.final([]string{text}, nil, nil) }
 
-// expired reports whether the token may have lapsed, after which Discord
-// refuses edits of the response.
-func (s *interactionSink) expired() bool { return time.Since(s.start) > s.ttl }
+// expired reports whether the token is no use: refused by Discord, or
+// old enough to have lapsed, after which Discord refuses edits.
+func (s *interactionSink) expired() bool {
+	return s.refused.Load() || time.Since(s.start) > s.ttl
+}
 
-// progress edits the response with the partial text; past the token's
-// lifetime it shows nothing until final.
+// tokenRefused reports whether err is Discord refusing an interaction's
+// token — 401, or 50027 Invalid Webhook Token — which it may do before
+// the 15 minutes are up; nothing sent with that token will arrive.
+func tokenRefused(err error) bool {
+	var rest *discordgo.RESTError
+	if !errors.As(err, &rest) {
+		return false
+	}
+	return (rest.Response != nil && rest.Response.StatusCode == http.StatusUnauthorized) ||
+		(rest.Message != nil && rest.Message.Code == discordgo.ErrCodeInvalidWebhookTokenProvided)
+}
+
+// check notes a refused token, so that what follows goes to the channel.
+func (s *interactionSink) check(err error) error {
+	if tokenRefused(err) {
+		s.refused.Store(true)
+	}
+	return err
+}
+
+// progress edits the response with the partial text; once the token is
+// no use it shows nothing until final.
 func (s *interactionSink) progress(text string) error {
 	if s.expired() {
 		return nil
 	}
 	_, err := s.sess.InteractionResponseEdit(s.i, &discordgo.WebhookEdit{Content: &text, AllowedMentions: noMentions()})
-	return err
+	return s.check(err)
 }
 
 // final puts the first part in the response and the others in
-// follow-ups, or in the channel once the token has expired.
+// follow-ups. Once the token is no use, what is left (the part Discord
+// refused included) goes to the channel as plain messages, as the
+// 15-minute fallback does.
 func (s *interactionSink) final(parts []string, embeds []*discordgo.MessageEmbed, components []discordgo.MessageComponent) error {
-	if s.expired() {
+	for i, part := range parts {
+		if !s.expired() {
+			var e []*discordgo.MessageEmbed
+			var comps []discordgo.MessageComponent
+			if i == len(parts)-1 {
+				e, comps = embeds, components
+			}
+			err := s.check(s.send(i == 0, part, e, comps))
+			if err == nil {
+				continue
+			}
+			if !s.expired() {
+				return err
+			}
+		}
 		late := &channelSink{sess: s.sess, channelID: s.i.ChannelID}
-		return late.final(parts, embeds, components)
+		return late.final(parts[i:], embeds, components)
+	}
+	return nil
+}
+
+// send puts one part in the response (first) or in a follow-up.
+func (s *interactionSink) send(first bool, part string, e []*discordgo.MessageEmbed, comps []discordgo.MessageComponent) error {
+	if first {
+		_, err := s.sess.InteractionResponseEdit(s.i, &discordgo.WebhookEdit{Content: &part, Embeds: &e,
+			Components: &comps, AllowedMentions: noMentions()})
+		return err
 	}
 	var flags discordgo.MessageFlags
 	if s.ephemeral {
 		flags = discordgo.MessageFlagsEphemeral
 	}
-	for i, part := range parts {
-		var e []*discordgo.MessageEmbed
-		var comps []discordgo.MessageComponent
-		if i == len(parts)-1 {
-			e, comps = embeds, components
-		}
-		if i == 0 {
-			p := part
-			if _, err := s.sess.InteractionResponseEdit(s.i, &discordgo.WebhookEdit{Content: &p, Embeds: &e,
-				Components: &comps, AllowedMentions: noMentions()}); err != nil {
-				return err
-			}
-			continue
-		}
-		if _, err := s.sess.FollowupMessageCreate(s.i, true, &discordgo.WebhookParams{Content: part, Embeds: e,
-			Components: comps, AllowedMentions: noMentions(), Flags: flags}); err != nil {
-			return err
-		}
-	}
-	return nil
+	_, err := s.sess.FollowupMessageCreate(s.i, true, &discordgo.WebhookParams{Content: part, Embeds: e,
+		Components: comps, AllowedMentions: noMentions(), Flags: flags})
+	return err
 }
