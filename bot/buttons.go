@@ -61,20 +61,29 @@ func (b *Bot) onComponent(i *discordgo.Interaction) {
 			return
 		}
 		b.replies.respond(i, "", true, passagesEmbed(truncate(a.Question, 200), l, a.Passages))
+	default:
+		b.unknown(i)
 	}
 }
 
-// vote appends a feedback record. The answer comes from the cache, or
-// after a restart from the clicked message itself.
+// vote appends a feedback record on an answer the bot knows: one it
+// still keeps (the record is complete and says known), or, after a
+// restart or once the answer has left the cache, one of its own messages
+// (the record has the message's text, no question, and says unknown). A
+// vote on anything else — a stale or forged button — is not recorded,
+// and the member is told the button is outdated.
 func (b *Bot) vote(i *discordgo.Interaction, vote, key, l string) {
 	rec := feedbackRecord{Time: time.Now().UTC(), UserID: userID(i), Vote: vote, MessageID: key}
 	if a, ok := b.answers.get(key); ok {
-		rec.Question, rec.Answer, rec.Mode = a.Question, a.Text, a.Mode
+		rec.Known, rec.Question, rec.Answer, rec.Mode = true, a.Question, a.Text, a.Mode
 		for _, s := range a.Sources {
 			rec.Sources = append(rec.Sources, s.ChunkID)
 		}
-	} else if i.Message != nil {
+	} else if b.ownMessage(i.Message) {
 		rec.Answer = i.Message.Content
+	} else {
+		b.unknown(i)
+		return
 	}
 	b.metrics.feedback.WithLabelValues(vote).Inc()
 	if b.feedback != nil {
@@ -83,4 +92,11 @@ func (b *Bot) vote(i *discordgo.Interaction, vote, key, l string) {
 		}
 	}
 	b.replies.respond(i, say(l, "thanks"), true)
+}
+
+// ownMessage reports whether m is a message the bot wrote, with text to
+// record: Discord sends the clicked message with every button click.
+func (b *Bot) ownMessage(m *discordgo.Message) bool {
+	me := b.ready.me()
+	return m != nil && m.Author != nil && me != nil && m.Author.ID == me.ID && m.Content != ""
 }

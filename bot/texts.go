@@ -57,6 +57,7 @@ var texts = map[string][2]string{
 	"reindexed":  {"Re-indexed: %s", "Réindexé : %s"},
 	"thanks":     {"Thanks for the feedback!", "Merci pour votre retour !"},
 	"expired":    {"These sources are no longer available; please ask again.", "Ces sources ne sont plus disponibles ; reposez la question."},
+	"unknown":    {"This command or button is unknown or outdated. Try /help.", "Cette commande ou ce bouton est inconnu ou périmé. Essayez /help."},
 	"noResult":   {"No passage matches.", "Aucun passage ne correspond."},
 	"unknownDoc": {"Unknown document. Start typing a title and pick one from the list.", "Document inconnu. Tapez le début d'un titre et choisissez dans la liste."},
 	"help": {"**citebot** answers questions about the indexed articles and cites its sources.\n" +
