@@ -46,9 +46,10 @@ func (b *Bot) answerMessage(m *discordgo.Message, q, l string, inThread bool) {
 	defer cancel()
 	go b.replies.typing(ctx, m.ChannelID)
 	channel, ref := b.replyPlace(m, q, inThread)
-	tell := func(text string) { b.replies.send(channel, "", text) }
-	b.answerQueued(ctx, b.replies.channel(channel, ref), askedQuestion{text: q, lang: l, key: m.ID, from: fromMessage,
-		conversation: channel, tell: tell, queued: tell})
+	out := b.replies.channel(channel, ref)
+	queued := func(text string) { b.replies.send(channel, "", text) }
+	b.answerQueued(ctx, out, askedQuestion{text: q, lang: l, key: m.ID, from: fromMessage,
+		conversation: channel, tell: out.tell, queued: queued})
 }
 
 // replyPlace is where a message's answer goes: a new thread on a question

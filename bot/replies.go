@@ -60,7 +60,7 @@ func (r *replies) deferred(i *discordgo.Interaction, ephemeral bool) (*interacti
 // channel returns the sink that shows an answer as messages in channelID,
 // the first replying to replyTo when set.
 func (r *replies) channel(channelID string, replyTo *discordgo.MessageReference) *channelSink {
-	return &channelSink{sess: r.sess, channelID: channelID, replyTo: replyTo}
+	return &channelSink{sess: r.sess, channelID: channelID, replyTo: replyTo, log: r.log}
 }
 
 // send posts a short message, logging rather than failing.

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"errors"
+	"log/slog"
 	"net/http"
 	"sync/atomic"
 	"time"
@@ -31,12 +32,26 @@ type sink interface {
 
 // channelSink shows an answer as messages in a channel or thread: the
 // first progress creates the message (replying to the question), later
-// ones edit it.
+// ones edit it. A stream only ever shows itself in that one message
+// (clipped to Discord's limit), so whatever ends the answer — the final
+// text, or a refusal or error through tell — replaces all of the partial
+// text: a broken stream's text must not stay above the answer as if it
+// were part of it.
 type channelSink struct {
 	sess      *discordgo.Session
 	channelID string
 	replyTo   *discordgo.MessageReference
-	msgID     string
+	msgID     string // the progress message, once posted
+	log       *slog.Logger
+}
+
+// tell shows a short message in place of the answer: in the progress
+// message if a stream had begun, replacing its partial text, otherwise
+// as a new message.
+func (c *channelSink) tell(text string) {
+	if err := c.final([]string{truncate(text, maxContent)}, nil, nil); err != nil && c.log != nil {
+		c.log.Warn("cannot send a message", "channel", c.channelID, "err", err)
+	}
 }
 
 // progress posts the partial text as a reply to the question, then edits
