@@ -107,3 +107,10 @@ func (c *lru[V]) update(key string, f func(V, bool) V) {
 	v, ok := c.m.get(key)
 	c.m.put(key, f(v, ok))
 }
+
+// len is lruMap.len under the lock.
+func (c *lru[V]) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m.len()
+}
