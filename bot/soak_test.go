@@ -97,25 +97,30 @@ type soak struct {
 // run asks count more questions, batch at a time, waiting for each
 // batch's answers so the queue never overflows.
 func (s *soak) run(t *testing.T, count, batch int) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
 	for done := 0; done < count; {
 		k := min(batch, count-done)
 		for range k {
 			s.ask(t)
 		}
-		for range k {
-			select {
-			case <-s.answered:
-			case <-ctx.Done():
-				t.Fatalf("after %d questions: %v", s.asked, ctx.Err())
-			}
-		}
+		s.wait(t, k)
 		done += k
 		// Follow-ups go only to threads the bot has answered in.
 		s.threads = append(s.threads, s.opened...)
 		s.threads = s.threads[max(0, len(s.threads)-200):]
 		s.opened = s.opened[:0]
+	}
+}
+
+// wait waits for k answers, a minute at most: a batch takes milliseconds.
+func (s *soak) wait(t *testing.T, k int) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for range k {
+		select {
+		case <-s.answered:
+		case <-ctx.Done():
+			t.Fatalf("after %d questions: %v", s.asked, ctx.Err())
+		}
 	}
 }
 
