@@ -118,6 +118,7 @@ type Bot struct {
 	replies  *replies
 	ready    *readiness
 	sess     *discordgo.Session // set by Run
+	api      *discordAPI        // the session's REST calls; set by Run
 	threads  *threadStore
 	kinds    *channelKinds
 	answers  *answerCache

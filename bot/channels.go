@@ -22,7 +22,7 @@ func (b *Bot) isThread(channelID string) bool {
 	if thread, ok := b.kinds.c.get(channelID); ok {
 		return thread
 	}
-	ch, err := b.sess.Channel(channelID)
+	ch, err := b.api.channel(channelID)
 	if err != nil {
 		b.log.Warn("cannot tell whether the channel is a thread", "channel", channelID, "err", err)
 		return false

@@ -60,7 +60,7 @@ func (b *Bot) replyPlace(m *discordgo.Message, q string, inThread bool) (string,
 	if inThread || m.GuildID == "" || b.isThread(m.ChannelID) {
 		return m.ChannelID, m.Reference()
 	}
-	th, err := b.sess.MessageThreadStartComplex(m.ChannelID, m.ID, &discordgo.ThreadStart{
+	th, err := b.api.startThread(m.ChannelID, m.ID, &discordgo.ThreadStart{
 		Name: threadName(q), AutoArchiveDuration: 1440})
 	if err != nil {
 		b.log.Warn("cannot start a thread; replying in the channel", "channel", m.ChannelID, "err", err)

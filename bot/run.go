@@ -33,7 +33,8 @@ func (b *Bot) Run(ctx context.Context) error {
 	if b.cfg.HTTPClient != nil {
 		sess.Client = b.cfg.HTTPClient
 	}
-	b.sess, b.replies.sess = sess, sess
+	b.sess, b.api = sess, newDiscordAPI(sess)
+	b.replies.api = b.api
 	b.work, b.abandon = context.WithCancel(context.WithoutCancel(ctx))
 	defer b.abandon()
 	sess.AddHandler(b.ready.onReady)

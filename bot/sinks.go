@@ -38,7 +38,7 @@ type sink interface {
 // text: a broken stream's text must not stay above the answer as if it
 // were part of it.
 type channelSink struct {
-	sess      *discordgo.Session
+	api       *discordAPI
 	channelID string
 	replyTo   *discordgo.MessageReference
 	msgID     string // the progress message, once posted
@@ -58,7 +58,7 @@ func (c *channelSink) tell(text string) {
 // that one message, so a streamed answer does not flood the channel.
 func (c *channelSink) progress(text string) error {
 	if c.msgID == "" {
-		m, err := c.sess.ChannelMessageSendComplex(c.channelID, &discordgo.MessageSend{
+		m, err := c.api.send(c.channelID, &discordgo.MessageSend{
 			Content: text, Reference: c.replyTo, AllowedMentions: noMentions()})
 		if err != nil {
 			return err
@@ -66,7 +66,7 @@ func (c *channelSink) progress(text string) error {
 		c.msgID = m.ID
 		return nil
 	}
-	_, err := c.sess.ChannelMessageEditComplex(&discordgo.MessageEdit{
+	_, err := c.api.edit(&discordgo.MessageEdit{
 		ID: c.msgID, Channel: c.channelID, Content: &text, AllowedMentions: noMentions()})
 	return err
 }
@@ -83,7 +83,7 @@ func (c *channelSink) final(parts []string, embeds []*discordgo.MessageEmbed, co
 		}
 		if i == 0 && c.msgID != "" {
 			p := part
-			_, err := c.sess.ChannelMessageEditComplex(&discordgo.MessageEdit{ID: c.msgID, Channel: c.channelID,
+			_, err := c.api.edit(&discordgo.MessageEdit{ID: c.msgID, Channel: c.channelID,
 				Content: &p, Embeds: &e, Components: &comps, AllowedMentions: noMentions()})
 			if err != nil {
 				return err
@@ -94,7 +94,7 @@ func (c *channelSink) final(parts []string, embeds []*discordgo.MessageEmbed, co
 		if i == 0 {
 			send.Reference = c.replyTo
 		}
-		if _, err := c.sess.ChannelMessageSendComplex(c.channelID, send); err != nil {
+		if _, err := c.api.send(c.channelID, send); err != nil {
 			return err
 		}
 	}
@@ -106,7 +106,7 @@ func (c *channelSink) final(parts []string, embeds []*discordgo.MessageEmbed, co
 // lapsed, or Discord has refused it, it posts in the channel instead, so
 // the answer is not lost with the token.
 type interactionSink struct {
-	sess      *discordgo.Session
+	api       *discordAPI
 	i         *discordgo.Interaction
 	start     time.Time
 	ttl       time.Duration
@@ -150,7 +150,7 @@ func (s *interactionSink) progress(text string) error {
 	if s.expired() {
 		return nil
 	}
-	_, err := s.sess.InteractionResponseEdit(s.i, &discordgo.WebhookEdit{Content: &text, AllowedMentions: noMentions()})
+	_, err := s.api.editResponse(s.i, &discordgo.WebhookEdit{Content: &text, AllowedMentions: noMentions()})
 	return s.check(err)
 }
 
@@ -174,7 +174,7 @@ func (s *interactionSink) final(parts []string, embeds []*discordgo.MessageEmbed
 				return err
 			}
 		}
-		late := &channelSink{sess: s.sess, channelID: s.i.ChannelID}
+		late := &channelSink{api: s.api, channelID: s.i.ChannelID}
 		return late.final(parts[i:], embeds, components)
 	}
 	return nil
@@ -183,7 +183,7 @@ func (s *interactionSink) final(parts []string, embeds []*discordgo.MessageEmbed
 // send puts one part in the response (first) or in a follow-up.
 func (s *interactionSink) send(first bool, part string, e []*discordgo.MessageEmbed, comps []discordgo.MessageComponent) error {
 	if first {
-		_, err := s.sess.InteractionResponseEdit(s.i, &discordgo.WebhookEdit{Content: &part, Embeds: &e,
+		_, err := s.api.editResponse(s.i, &discordgo.WebhookEdit{Content: &part, Embeds: &e,
 			Components: &comps, AllowedMentions: noMentions()})
 		return err
 	}
@@ -191,7 +191,7 @@ func (s *interactionSink) send(first bool, part string, e []*discordgo.MessageEm
 	if s.ephemeral {
 		flags = discordgo.MessageFlagsEphemeral
 	}
-	_, err := s.sess.FollowupMessageCreate(s.i, true, &discordgo.WebhookParams{Content: part, Embeds: e,
+	_, err := s.api.followup(s.i, &discordgo.WebhookParams{Content: part, Embeds: e,
 		Components: comps, AllowedMentions: noMentions(), Flags: flags})
 	return err
 }
