@@ -29,6 +29,10 @@ func (b *Bot) Run(ctx context.Context) error {
 		return fmt.Errorf("discord session: %w", err)
 	}
 	sess.Identify.Intents = intents
+	// discordgo's state keeps every guild, channel and thread it hears of
+	// for the life of the process — a thread a question, here. The bot
+	// keeps what it needs itself, bounded (channels.go, history.go).
+	sess.StateEnabled = false
 	sess.SyncEvents = b.cfg.syncEvents
 	if b.cfg.HTTPClient != nil {
 		sess.Client = b.cfg.HTTPClient
