@@ -132,6 +132,19 @@ type Bot struct {
 	abandon context.CancelFunc
 }
 
+// The bounds of what the bot remembers, so that its memory levels off
+// however long it runs and whatever it is asked (see the soak in
+// BENCHMARKS.md). Past them the least recently used goes first. The rate
+// limiter (ratelimit.go), the duplicate filter (admission.go) and
+// Discord's rate-limit buckets (discordapi.go) have their own.
+const (
+	keptThreads       = 10_000  // threads the bot started, followed without a mention (IDs only)
+	keptConversations = 1000    // conversations whose last turns a follow-up sees…
+	conversationBytes = 4 << 20 // …weighing at most this in all
+	keptChannelKinds  = 4096    // channels known to be threads or not
+	keptAnswers       = 1000    // answers the buttons under them can find
+)
+
 // New checks the configuration and prepares a bot; Run connects it.
 func New(cfg Config, deps Deps) (*Bot, error) {
 	if cfg.Token == "" {
@@ -143,8 +156,8 @@ func New(cfg Config, deps Deps) (*Bot, error) {
 	cfg.defaults()
 	b := &Bot{cfg: cfg, deps: deps, log: cfg.Logger, commands: commands(),
 		replies: &replies{ttl: cfg.InteractionTTL, log: cfg.Logger}, ready: newReadiness(),
-		metrics: newBotMetrics(), threads: newThreadStore(1000), kinds: newChannelKinds(4096), answers: newAnswerCache(1000),
-		watched: map[string]bool{}}
+		metrics: newBotMetrics(), threads: newThreadStore(keptThreads, keptConversations, conversationBytes),
+		kinds: newChannelKinds(keptChannelKinds), answers: newAnswerCache(keptAnswers), watched: map[string]bool{}}
 	// Admission keeps the in-flight and queued gauges current on every
 	// change, releases included, rather than only when an answer enters.
 	b.adm = newAdmission(cfg, b.metrics.observeGate)

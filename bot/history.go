@@ -6,54 +6,60 @@ import (
 	"github.com/citebot/citebot/answer"
 )
 
-// threadStore remembers conversations by channel: their last turns, so
-// that follow-ups are answered in context, and whether the bot started
-// the channel as its own thread, where every message is for it. The two
-// are kept apart on purpose: answering a mention in someone else's thread
-// gives that thread a history, and must not make the bot answer all its
-// chatter.
-type threadStore struct{ c *lru[conversation] }
-
-// conversation is one channel's memory in a threadStore.
-type conversation struct {
-	owned bool // a thread the bot started: followed without a mention
-	turns []answer.Turn
+// threadStore remembers two things about channels, apart on purpose:
+// which threads the bot started, where every message is for it, and the
+// last turns of each conversation, so that follow-ups are answered in
+// context. Answering a mention in someone else's thread gives that thread
+// a history, and must not make the bot answer all its chatter; and a
+// history, which can be large, must not push a thread out of the bot's
+// memory of what it owns.
+type threadStore struct {
+	owned *lru[struct{}]
+	turns *lru[[]answer.Turn]
 }
 
-// newThreadStore remembers at most size conversations, the least recently
-// active forgotten first, so memory stays bounded on a busy server.
-func newThreadStore(size int) *threadStore { return &threadStore{newLRU[conversation](size)} }
+// newThreadStore remembers at most owned threads and the histories of at
+// most conversations channels weighing at most bytes in all, the least
+// recently active forgotten first, so memory stays bounded on a busy
+// server whatever the answers' length.
+func newThreadStore(owned, conversations, bytes int) *threadStore {
+	return &threadStore{owned: newLRU[struct{}](owned), turns: newCostLRU(conversations, bytes, turnsCost)}
+}
+
+// turnsCost approximates the bytes a history holds: its text, its key and
+// a few words of bookkeeping per turn.
+func turnsCost(key string, turns []answer.Turn) int {
+	n := len(key) + 64
+	for _, t := range turns {
+		n += len(t.Question) + len(t.Answer) + 32
+	}
+	return n
+}
 
 // start records a thread the bot opened, so that messages there are taken
 // as follow-ups.
-func (t *threadStore) start(id string) {
-	t.c.update(id, func(c conversation, _ bool) conversation {
-		c.owned = true
-		return c
-	})
-}
+func (t *threadStore) start(id string) { t.owned.put(id, struct{}{}) }
 
-// owned reports whether the bot remembers starting thread id.
-func (t *threadStore) owned(id string) bool {
-	c, _ := t.c.get(id)
-	return c.owned
+// isOwned reports whether the bot remembers starting thread id.
+func (t *threadStore) isOwned(id string) bool {
+	_, ok := t.owned.get(id)
+	return ok
 }
 
 // history returns a copy of the conversation's turns, oldest first, which
 // the caller may keep while the conversation goes on.
 func (t *threadStore) history(id string) []answer.Turn {
-	c, _ := t.c.get(id)
-	return append([]answer.Turn(nil), c.turns...)
+	turns, _ := t.turns.get(id)
+	return append([]answer.Turn(nil), turns...)
 }
 
 // add appends a turn, keeping the last answer.MaxTurns (older turns
-// rarely help a follow-up and cost tokens). It leaves ownership as it was.
+// rarely help a follow-up and cost tokens).
 func (t *threadStore) add(id string, turn answer.Turn) {
-	t.c.update(id, func(c conversation, _ bool) conversation {
+	t.turns.update(id, func(turns []answer.Turn, _ bool) []answer.Turn {
 		// Clip so append never writes into an array a history already
 		// handed out (or a concurrent reader) still shares.
-		turns := append(slices.Clip(c.turns), turn)
-		c.turns = turns[max(0, len(turns)-answer.MaxTurns):]
-		return c
+		turns = append(slices.Clip(turns), turn)
+		return turns[max(0, len(turns)-answer.MaxTurns):]
 	})
 }

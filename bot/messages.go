@@ -21,7 +21,7 @@ func (b *Bot) onMessage(m *discordgo.Message) {
 		return
 	}
 	direct := m.GuildID == ""
-	followUp := !direct && b.threads.owned(m.ChannelID) // a DM is never a thread
+	followUp := !direct && b.threads.isOwned(m.ChannelID) // a DM is never a thread
 	if !followUp && !direct && !b.watched[m.ChannelID] && !mentions(m, me.ID) {
 		return
 	}
