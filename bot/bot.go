@@ -25,13 +25,16 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/citebot/citebot/answer"
+	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval"
 )
 
-// Library is the index as the bot browses it.
+// Library is the index as the bot browses it. Chunks lets the Sources
+// button read a kept answer's passages again rather than keep them.
 type Library interface {
 	Documents() []retrieval.DocInfo
 	Search(ctx context.Context, q string, k int) ([]retrieval.Result, error)
+	Chunks(docID string) []corpus.Chunk
 }
 
 // Summarizer summarises a document or the corpus (answer.Summarizer).
@@ -142,7 +145,8 @@ const (
 	keptConversations = 1000    // conversations whose last turns a follow-up sees…
 	conversationBytes = 4 << 20 // …weighing at most this in all
 	keptChannelKinds  = 4096    // channels known to be threads or not
-	keptAnswers       = 1000    // answers the buttons under them can find
+	keptAnswers       = 1000    // answers the buttons under them can find…
+	answerBytes       = 4 << 20 // …weighing at most this in all
 )
 
 // New checks the configuration and prepares a bot; Run connects it.
@@ -157,7 +161,7 @@ func New(cfg Config, deps Deps) (*Bot, error) {
 	b := &Bot{cfg: cfg, deps: deps, log: cfg.Logger, commands: commands(),
 		replies: &replies{ttl: cfg.InteractionTTL, log: cfg.Logger}, ready: newReadiness(),
 		metrics: newBotMetrics(), threads: newThreadStore(keptThreads, keptConversations, conversationBytes),
-		kinds: newChannelKinds(keptChannelKinds), answers: newAnswerCache(keptAnswers), watched: map[string]bool{}}
+		kinds: newChannelKinds(keptChannelKinds), answers: newAnswerCache(keptAnswers, answerBytes), watched: map[string]bool{}}
 	// Admission keeps the in-flight and queued gauges current on every
 	// change, releases included, rather than only when an answer enters.
 	b.adm = newAdmission(cfg, b.metrics.observeGate)

@@ -31,20 +31,6 @@ func buttons(key string, a answer.Answer) []discordgo.MessageComponent {
 	return []discordgo.MessageComponent{row}
 }
 
-// answerCache keeps recent answers by key for the buttons under them: the
-// Sources button shows their passages, feedback records their content.
-type answerCache struct{ c *lru[answer.Answer] }
-
-// newAnswerCache keeps the last size answers; older buttons then say the
-// sources have expired.
-func newAnswerCache(size int) *answerCache { return &answerCache{newLRU[answer.Answer](size)} }
-
-// put keeps ans under key, the ID its buttons carry.
-func (a *answerCache) put(key string, ans answer.Answer) { a.c.put(key, ans) }
-
-// get returns the answer a button's key names, if still kept.
-func (a *answerCache) get(key string) (answer.Answer, bool) { return a.c.get(key) }
-
 // onComponent handles the buttons under an answer: 👍/👎 record feedback,
 // Sources shows the passages and their scores to the clicker only.
 func (b *Bot) onComponent(i *discordgo.Interaction) {
@@ -56,11 +42,11 @@ func (b *Bot) onComponent(i *discordgo.Interaction) {
 		b.vote(i, parts[1], parts[2], l)
 	case strings.HasPrefix(id, sourcesPrefix):
 		a, ok := b.answers.get(strings.TrimPrefix(id, sourcesPrefix))
-		if !ok || len(a.Passages) == 0 {
+		if !ok || len(a.passages) == 0 {
 			b.replies.respond(i, say(l, "expired"), true)
 			return
 		}
-		b.replies.respond(i, "", true, passagesEmbed(truncate(a.Question, 200), l, a.Passages))
+		b.replies.respond(i, "", true, passagesEmbed(truncate(a.question, 200), l, a.results(b.deps.Library, l)))
 	default:
 		b.unknown(i)
 	}
@@ -75,10 +61,7 @@ func (b *Bot) onComponent(i *discordgo.Interaction) {
 func (b *Bot) vote(i *discordgo.Interaction, vote, key, l string) {
 	rec := feedbackRecord{Time: time.Now().UTC(), UserID: userID(i), Vote: vote, MessageID: key}
 	if a, ok := b.answers.get(key); ok {
-		rec.Known, rec.Question, rec.Answer, rec.Mode = true, a.Question, a.Text, a.Mode
-		for _, s := range a.Sources {
-			rec.Sources = append(rec.Sources, s.ChunkID)
-		}
+		rec.Known, rec.Question, rec.Answer, rec.Mode, rec.Sources = true, a.question, a.text, a.mode, a.sources
 	} else if b.ownMessage(i.Message) {
 		rec.Answer = i.Message.Content
 	} else {

@@ -153,9 +153,9 @@ func (s *soak) report(t *testing.T, when string) {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	b := s.h.bot
-	t.Logf("%-6s %6d questions  RSS %5.1f MB  heap %5.1f MB  (kept: %d threads, %d histories of %.1f MB, %d channel kinds, %d answers)",
+	t.Logf("%-6s %6d questions  RSS %5.1f MB  heap %5.1f MB  (kept: %d threads, %d histories of %.1f MB, %d channel kinds, %d answers of %.1f MB)",
 		when, s.asked, rssMB(t), float64(ms.HeapAlloc)/(1<<20), b.threads.owned.len(), b.threads.turns.len(),
-		float64(b.threads.turns.cost())/(1<<20), b.kinds.c.len(), b.answers.c.len())
+		float64(b.threads.turns.cost())/(1<<20), b.kinds.c.len(), b.answers.c.len(), float64(b.answers.c.cost())/(1<<20))
 }
 
 // rssMB is the process's resident set size, from /proc/self/status.
