@@ -86,6 +86,18 @@ func TestDefaultRoutes(t *testing.T) {
 			if n := len(s.Requests()); n < 2 || n > 4 {
 				t.Errorf("got %d requests kept, want 2 to 4", n)
 			}
+			for range 10 {
+				ic := s.SlashCommand("ask", nil, "700", "", "600", 0)
+				if _, err := sess.InteractionResponseEdit(ic, &discordgo.WebhookEdit{Content: ptr("x")}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			s.mu.Lock()
+			tokens, originals := len(s.rest.tokens), len(s.rest.originals)
+			s.mu.Unlock()
+			if tokens > 4 || originals > 4 {
+				t.Errorf("got %d tokens and %d original responses kept, want at most 4", tokens, originals)
+			}
 		}},
 		{"unknown channel is a guild text channel", func(t *testing.T, s *Server, sess *discordgo.Session) {
 			ch, err := sess.Channel("501")

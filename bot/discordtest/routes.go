@@ -135,6 +135,9 @@ func (s *Server) tokenChannel(token string) string {
 func (s *Server) rememberToken(token, channelID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if _, ok := s.rest.tokens[token]; !ok {
+		keepLocked(s.rest.tokens, &s.rest.order.tokens, token, s.rest.retain)
+	}
 	s.rest.tokens[token] = channelID
 }
 
@@ -146,6 +149,7 @@ func (s *Server) originalID(token string) string {
 	id, ok := s.rest.originals[token]
 	if !ok {
 		id = s.newIDLocked()
+		keepLocked(s.rest.originals, &s.rest.order.originals, token, s.rest.retain)
 		s.rest.originals[token] = id
 	}
 	return id
