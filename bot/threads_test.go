@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -35,10 +36,19 @@ func threadReplies(t *testing.T, h *harness, channelID, messageID string) []body
 }
 
 // TestMentionInAnotherMembersThread asks the bot by mention in a thread a
-// member started: it answers there, replying to the question, without
-// trying to open a thread in the thread, and does not take the thread's
-// later chatter, or a member's unmentioned follow-up, as questions.
+// member started — one the gateway announced, and one the bot must look
+// up: it answers there, replying to the question, without trying to open
+// a thread in the thread, and does not take the thread's later chatter,
+// or a member's unmentioned follow-up, as questions.
 func TestMentionInAnotherMembersThread(t *testing.T) {
+	for _, announced := range []bool{true, false} {
+		t.Run(fmt.Sprint("announced ", announced), func(t *testing.T) { mentionInAnotherMembersThread(t, announced) })
+	}
+}
+
+// mentionInAnotherMembersThread is TestMentionInAnotherMembersThread,
+// with or without THREAD_CREATE for the thread.
+func mentionInAnotherMembersThread(t *testing.T, announced bool) {
 	p := &recordingPipeline{}
 	h := start(t, func(c *Config, d *Deps) {
 		c.syncEvents = true // "lol" is handled before the question after it
@@ -47,7 +57,9 @@ func TestMentionInAnotherMembersThread(t *testing.T) {
 	})
 	const member, other = "300000000000000005", "300000000000000006"
 	th := h.fake.Thread(channel, member, "discussion")
-	h.dispatch(t, "THREAD_CREATE", discordgo.ThreadCreate{Channel: th, NewlyCreated: true})
+	if announced {
+		h.dispatch(t, "THREAD_CREATE", discordgo.ThreadCreate{Channel: th, NewlyCreated: true})
+	}
 	mention := h.fake.BotUser().Mention() + " "
 	first := h.fake.MessageCreate(th.ID, h.fake.GuildID(), asker, mention+question, true)
 	h.dispatch(t, "MESSAGE_CREATE", first)
