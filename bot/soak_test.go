@@ -37,15 +37,16 @@ var soakQuestions = []string{
 //
 //	CITEBOT_SOAK=20000 go test -run TestSoak -v ./bot
 //
-// CITEBOT_SOAK_HEAP=file also writes the live heap at the end, for go
-// tool pprof.
+// CITEBOT_SOAK_HEAP=file also writes the live heap at the end (and at the
+// middle, to file.middle: go tool pprof -diff_base file.middle shows what
+// grew), for go tool pprof.
 func TestSoak(t *testing.T) {
 	n, _ := strconv.Atoi(os.Getenv("CITEBOT_SOAK"))
 	if n <= 0 {
 		t.Skip("set CITEBOT_SOAK to the number of questions to run the soak")
 	}
 	if os.Getenv("CITEBOT_SOAK_HEAP") != "" {
-		runtime.MemProfileRate = 512 // fine enough to tell the bot's parts apart
+		runtime.MemProfileRate = 4096 // fine enough to tell the bot's parts apart
 	}
 	answered := make(chan struct{}, 64)
 	h := start(t, func(c *Config, d *Deps) {
@@ -64,6 +65,9 @@ func TestSoak(t *testing.T) {
 	s.report(t, "start")
 	s.run(t, (n-warm)/2, batch)
 	s.report(t, "middle")
+	if path := os.Getenv("CITEBOT_SOAK_HEAP"); path != "" {
+		writeHeapProfile(t, path+".middle")
+	}
 	s.run(t, n-s.asked, batch)
 	s.report(t, "end")
 	if path := os.Getenv("CITEBOT_SOAK_HEAP"); path != "" {
@@ -150,6 +154,7 @@ func (s *soak) ask(t *testing.T) {
 // collection.
 func (s *soak) report(t *testing.T, when string) {
 	runtime.GC()
+	runtime.GC() // the first moves sync.Pools' contents aside; the second frees them
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	b := s.h.bot
