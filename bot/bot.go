@@ -25,13 +25,16 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/citebot/citebot/answer"
+	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval"
 )
 
-// Library is the index as the bot browses it.
+// Library is the index as the bot browses it. Chunks lets the Sources
+// button read a kept answer's passages again rather than keep them.
 type Library interface {
 	Documents() []retrieval.DocInfo
 	Search(ctx context.Context, q string, k int) ([]retrieval.Result, error)
+	Chunks(docID string) []corpus.Chunk
 }
 
 // Summarizer summarises a document or the corpus (answer.Summarizer).
@@ -81,6 +84,12 @@ type Config struct {
 	// point it at a local fake Discord).
 	HTTPClient *http.Client
 	Logger     *slog.Logger
+
+	// syncEvents handles gateway events one at a time, in the order they
+	// arrive, so that a test can tell an event was ignored by the next
+	// one being handled. Tests only: one slow answer would hold up every
+	// other event.
+	syncEvents bool
 }
 
 // defaults fills in the zero values, so a Config needs only a token.
@@ -113,7 +122,9 @@ type Bot struct {
 	replies  *replies
 	ready    *readiness
 	sess     *discordgo.Session // set by Run
+	api      *discordAPI        // the session's REST calls; set by Run
 	threads  *threadStore
+	kinds    *channelKinds
 	answers  *answerCache
 	feedback *feedbackStore // nil: votes are counted, not stored
 	metrics  *botMetrics
@@ -124,6 +135,20 @@ type Bot struct {
 	work    context.Context
 	abandon context.CancelFunc
 }
+
+// The bounds of what the bot remembers, so that its memory levels off
+// however long it runs and whatever it is asked (see the soak in
+// BENCHMARKS.md). Past them the least recently used goes first. The rate
+// limiter (ratelimit.go), the duplicate filter (admission.go) and
+// Discord's rate-limit buckets (discordapi.go) have their own.
+const (
+	keptThreads       = 10_000  // threads the bot started, followed without a mention (IDs only)
+	keptConversations = 1000    // conversations whose last turns a follow-up sees…
+	conversationBytes = 4 << 20 // …weighing at most this in all
+	keptChannelKinds  = 4096    // channels known to be threads or not
+	keptAnswers       = 1000    // answers the buttons under them can find…
+	answerBytes       = 4 << 20 // …weighing at most this in all
+)
 
 // New checks the configuration and prepares a bot; Run connects it.
 func New(cfg Config, deps Deps) (*Bot, error) {
@@ -136,7 +161,8 @@ func New(cfg Config, deps Deps) (*Bot, error) {
 	cfg.defaults()
 	b := &Bot{cfg: cfg, deps: deps, log: cfg.Logger, commands: commands(),
 		replies: &replies{ttl: cfg.InteractionTTL, log: cfg.Logger}, ready: newReadiness(),
-		metrics: newBotMetrics(), threads: newThreadStore(1000), answers: newAnswerCache(1000), watched: map[string]bool{}}
+		metrics: newBotMetrics(), threads: newThreadStore(keptThreads, keptConversations, conversationBytes),
+		kinds: newChannelKinds(keptChannelKinds), answers: newAnswerCache(keptAnswers, answerBytes), watched: map[string]bool{}}
 	// Admission keeps the in-flight and queued gauges current on every
 	// change, releases included, rather than only when an answer enters.
 	b.adm = newAdmission(cfg, b.metrics.observeGate)

@@ -31,20 +31,6 @@ func buttons(key string, a answer.Answer) []discordgo.MessageComponent {
 	return []discordgo.MessageComponent{row}
 }
 
-// answerCache keeps recent answers by key for the buttons under them: the
-// Sources button shows their passages, feedback records their content.
-type answerCache struct{ c *lru[answer.Answer] }
-
-// newAnswerCache keeps the last size answers; older buttons then say the
-// sources have expired.
-func newAnswerCache(size int) *answerCache { return &answerCache{newLRU[answer.Answer](size)} }
-
-// put keeps ans under key, the ID its buttons carry.
-func (a *answerCache) put(key string, ans answer.Answer) { a.c.put(key, ans) }
-
-// get returns the answer a button's key names, if still kept.
-func (a *answerCache) get(key string) (answer.Answer, bool) { return a.c.get(key) }
-
 // onComponent handles the buttons under an answer: 👍/👎 record feedback,
 // Sources shows the passages and their scores to the clicker only.
 func (b *Bot) onComponent(i *discordgo.Interaction) {
@@ -56,25 +42,31 @@ func (b *Bot) onComponent(i *discordgo.Interaction) {
 		b.vote(i, parts[1], parts[2], l)
 	case strings.HasPrefix(id, sourcesPrefix):
 		a, ok := b.answers.get(strings.TrimPrefix(id, sourcesPrefix))
-		if !ok || len(a.Passages) == 0 {
+		if !ok || len(a.passages) == 0 {
 			b.replies.respond(i, say(l, "expired"), true)
 			return
 		}
-		b.replies.respond(i, "", true, passagesEmbed(truncate(a.Question, 200), l, a.Passages))
+		b.replies.respond(i, "", true, passagesEmbed(truncate(a.question, 200), l, a.results(b.deps.Library, l)))
+	default:
+		b.unknown(i)
 	}
 }
 
-// vote appends a feedback record. The answer comes from the cache, or
-// after a restart from the clicked message itself.
+// vote appends a feedback record on an answer the bot knows: one it
+// still keeps (the record is complete and says known), or, after a
+// restart or once the answer has left the cache, one of its own messages
+// (the record has the message's text, no question, and says unknown). A
+// vote on anything else — a stale or forged button — is not recorded,
+// and the member is told the button is outdated.
 func (b *Bot) vote(i *discordgo.Interaction, vote, key, l string) {
 	rec := feedbackRecord{Time: time.Now().UTC(), UserID: userID(i), Vote: vote, MessageID: key}
 	if a, ok := b.answers.get(key); ok {
-		rec.Question, rec.Answer, rec.Mode = a.Question, a.Text, a.Mode
-		for _, s := range a.Sources {
-			rec.Sources = append(rec.Sources, s.ChunkID)
-		}
-	} else if i.Message != nil {
+		rec.Known, rec.Question, rec.Answer, rec.Mode, rec.Sources = true, a.question, a.text, a.mode, a.sources
+	} else if b.ownMessage(i.Message) {
 		rec.Answer = i.Message.Content
+	} else {
+		b.unknown(i)
+		return
 	}
 	b.metrics.feedback.WithLabelValues(vote).Inc()
 	if b.feedback != nil {
@@ -83,4 +75,11 @@ func (b *Bot) vote(i *discordgo.Interaction, vote, key, l string) {
 		}
 	}
 	b.replies.respond(i, say(l, "thanks"), true)
+}
+
+// ownMessage reports whether m is a message the bot wrote, with text to
+// record: Discord sends the clicked message with every button click.
+func (b *Bot) ownMessage(m *discordgo.Message) bool {
+	me := b.ready.me()
+	return m != nil && m.Author != nil && me != nil && m.Author.ID == me.ID && m.Content != ""
 }

@@ -108,6 +108,7 @@ func (b *Bot) onCommand(i *discordgo.Interaction) {
 	data := i.ApplicationCommandData()
 	cmd, ok := b.commands.byName[data.Name]
 	if !ok {
+		b.unknown(i)
 		return
 	}
 	opts := options(data.Options)
@@ -115,11 +116,15 @@ func (b *Bot) onCommand(i *discordgo.Interaction) {
 	cmd.run(b, call{i: i, opts: opts, text: text, lang: lang(i.Locale, text)})
 }
 
-// onAutocomplete lets the command being typed offer choices.
+// onAutocomplete lets the command being typed offer choices; a command
+// without any (or unknown) offers none rather than leaving the member's
+// client waiting.
 func (b *Bot) onAutocomplete(i *discordgo.Interaction) {
 	if cmd, ok := b.commands.byName[i.ApplicationCommandData().Name]; ok && cmd.complete != nil {
 		cmd.complete(b, i)
+		return
 	}
+	b.replies.offer(i, []*discordgo.ApplicationCommandOptionChoice{})
 }
 
 // beginQuestion admits the call's text like any question (checked,

@@ -28,6 +28,11 @@ type feedbackRecord struct {
 	Sources   []string  `json:"sources"` // cited chunk or document IDs
 	MessageID string    `json:"message_id"`
 	Mode      string    `json:"mode,omitempty"`
+	// Known is true when the answer was the bot's own record of it, so
+	// question, answer and sources are complete; false when only the
+	// clicked message's text was left (after a restart, or once the
+	// answer left the cache).
+	Known bool `json:"known"`
 }
 
 // feedbackStore appends records as JSON lines to a file in the data

@@ -226,8 +226,8 @@ func TestFeedbackButtonIsRecorded(t *testing.T) {
 	if err := json.Unmarshal([]byte(strings.TrimSpace(string(raw))), &rec); err != nil {
 		t.Fatalf("feedback file %q: %v", raw, err)
 	}
-	if rec.Vote != "down" || rec.Question != question || rec.UserID != asker || len(rec.Sources) == 0 || rec.Answer == "" {
-		t.Errorf("got %+v, want the vote with question, answer, sources and user", rec)
+	if rec.Vote != "down" || rec.Question != question || rec.UserID != asker || len(rec.Sources) == 0 || rec.Answer == "" || !rec.Known {
+		t.Errorf("got %+v, want the known vote with question, answer, sources and user", rec)
 	}
 
 	src := h.fake.ButtonClick("src:"+i.ID, nil, asker, h.fake.GuildID(), channel)

@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -14,7 +15,7 @@ import (
 // turn must be kept, whatever the interleaving.
 func TestThreadStoreConcurrentFollowUps(t *testing.T) {
 	const rounds = 100
-	ts := newThreadStore(rounds)
+	ts := newThreadStore(rounds, rounds, 1<<20)
 	for r := range rounds {
 		id := fmt.Sprint("thread", r)
 		ts.start(id)
@@ -44,7 +45,7 @@ func TestThreadStoreConcurrentFollowUps(t *testing.T) {
 // TestThreadStoreKeepsLastTurns checks the bound on remembered history and
 // that a history handed out does not change when the thread goes on.
 func TestThreadStoreKeepsLastTurns(t *testing.T) {
-	ts := newThreadStore(10)
+	ts := newThreadStore(10, 10, 1<<20)
 	ts.start("t")
 	for i := range answer.MaxTurns + 2 {
 		ts.add("t", answer.Turn{Question: fmt.Sprint(i)})
@@ -56,5 +57,43 @@ func TestThreadStoreKeepsLastTurns(t *testing.T) {
 	}
 	if after := ts.history("t"); len(after) != answer.MaxTurns || after[answer.MaxTurns-1].Question != "next" {
 		t.Errorf("got history %+v after another turn, want it last of %d", after, answer.MaxTurns)
+	}
+}
+
+// TestThreadStoreHistoryIsNotOwnership checks that a conversation the bot
+// only answered in (a mention in someone else's thread) is remembered
+// without becoming a thread it follows.
+func TestThreadStoreHistoryIsNotOwnership(t *testing.T) {
+	ts := newThreadStore(10, 10, 1<<20)
+	ts.add("theirs", answer.Turn{Question: "q"})
+	ts.start("mine")
+	ts.add("mine", answer.Turn{Question: "q"})
+	if ts.isOwned("theirs") || !ts.isOwned("mine") {
+		t.Errorf("owned: got theirs %v, mine %v; want false, true", ts.isOwned("theirs"), ts.isOwned("mine"))
+	}
+	if len(ts.history("theirs")) != 1 || len(ts.history("mine")) != 1 {
+		t.Errorf("got histories %v and %v, want one turn each", ts.history("theirs"), ts.history("mine"))
+	}
+}
+
+// TestThreadStoreBoundedInBytes fills histories with long answers: they
+// stay within their byte bound, and the threads the bot owns are not
+// forgotten for it.
+func TestThreadStoreBoundedInBytes(t *testing.T) {
+	const bound = 20_000
+	ts := newThreadStore(100, 100, bound)
+	long := strings.Repeat("x", 1000)
+	for i := range 50 {
+		id := fmt.Sprint("thread", i)
+		ts.start(id)
+		for range 3 {
+			ts.add(id, answer.Turn{Question: "q", Answer: long})
+		}
+	}
+	if got := ts.turns.cost(); got > bound || ts.turns.len() >= 50 {
+		t.Errorf("got %d histories weighing %d, want fewer than 50 within %d", ts.turns.len(), got, bound)
+	}
+	if !ts.isOwned("thread0") || len(ts.history("thread49")) != 3 {
+		t.Errorf("got thread0 owned %v, thread49 with %d turns; want owned and 3", ts.isOwned("thread0"), len(ts.history("thread49")))
 	}
 }

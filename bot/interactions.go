@@ -17,7 +17,18 @@ func (b *Bot) onInteraction(i *discordgo.Interaction) {
 		b.onAutocomplete(i)
 	case discordgo.InteractionMessageComponent:
 		b.onComponent(i)
+	default: // a modal submit: the bot opens no modals
+		b.unknown(i)
 	}
+}
+
+// unknown answers an interaction the bot has no use for — a command it no
+// longer registers, a button or modal from elsewhere or from an older
+// version — privately, in the member's language: an interaction left
+// without a callback shows "This interaction failed" to the member.
+func (b *Bot) unknown(i *discordgo.Interaction) {
+	b.log.Info("unknown interaction", "interaction", i.ID, "type", i.Type.String())
+	b.replies.respond(i, say(lang(i.Locale, ""), "unknown"), true)
 }
 
 // options returns a command's string options by name, the only kind the

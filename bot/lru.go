@@ -6,12 +6,18 @@ import (
 )
 
 // lruMap is a string-keyed map that forgets its least recently used entry
-// beyond size entries, so per-user and per-event state stays bounded
-// whatever Discord sends. It is not safe for concurrent use.
+// beyond size entries — or, with a cost, beyond a total cost such as
+// bytes — so per-user and per-event state stays bounded whatever Discord
+// sends, and however large each entry is. It is not safe for concurrent
+// use.
 type lruMap[V any] struct {
 	size  int
 	order *list.List // front is the most recently used; values are *lruEntry[V]
 	items map[string]*list.Element
+	// cost, when set, weighs an entry (with its key); the entries weigh at
+	// most maxCost in all, apart from the newest, which is always kept.
+	cost           func(key string, v V) int
+	total, maxCost int
 }
 
 // lruEntry is what the order list holds: the key too, so that evicting
@@ -24,6 +30,22 @@ type lruEntry[V any] struct {
 // newLRUMap returns an empty map holding at most size entries.
 func newLRUMap[V any](size int) *lruMap[V] {
 	return &lruMap[V]{size: size, order: list.New(), items: make(map[string]*list.Element)}
+}
+
+// newCostLRUMap returns an empty map holding at most size entries weighing
+// at most maxCost in all by cost.
+func newCostLRUMap[V any](size, maxCost int, cost func(key string, v V) int) *lruMap[V] {
+	c := newLRUMap[V](size)
+	c.cost, c.maxCost = cost, maxCost
+	return c
+}
+
+// weigh is an entry's cost, zero without a cost function.
+func (c *lruMap[V]) weigh(key string, v V) int {
+	if c.cost == nil {
+		return 0
+	}
+	return c.cost(key, v)
 }
 
 // get returns the value of key and marks it as the most recently used.
@@ -41,12 +63,15 @@ func (c *lruMap[V]) get(key string) (V, bool) {
 // most recently used and evicts the oldest beyond size.
 func (c *lruMap[V]) put(key string, val V) {
 	if el, ok := c.items[key]; ok {
-		el.Value.(*lruEntry[V]).val = val
+		e := el.Value.(*lruEntry[V])
+		c.total += c.weigh(key, val) - c.weigh(key, e.val)
+		e.val = val
 		c.order.MoveToFront(el)
-		return
+	} else {
+		c.items[key] = c.order.PushFront(&lruEntry[V]{key: key, val: val})
+		c.total += c.weigh(key, val)
 	}
-	c.items[key] = c.order.PushFront(&lruEntry[V]{key: key, val: val})
-	for c.order.Len() > c.size {
+	for c.order.Len() > c.size || (c.cost != nil && c.total > c.maxCost && c.order.Len() > 1) {
 		c.removeOldest()
 	}
 }
@@ -65,8 +90,10 @@ func (c *lruMap[V]) oldest() (V, bool) {
 // when the rate limiter forgets idle users.
 func (c *lruMap[V]) removeOldest() {
 	if el := c.order.Back(); el != nil {
+		e := el.Value.(*lruEntry[V])
 		c.order.Remove(el)
-		delete(c.items, el.Value.(*lruEntry[V]).key)
+		delete(c.items, e.key)
+		c.total -= c.weigh(e.key, e.val)
 	}
 }
 
@@ -83,6 +110,12 @@ type lru[V any] struct {
 
 // newLRU returns an empty concurrent LRU of at most size entries.
 func newLRU[V any](size int) *lru[V] { return &lru[V]{m: newLRUMap[V](size)} }
+
+// newCostLRU returns an empty concurrent LRU of at most size entries
+// weighing at most maxCost in all (see newCostLRUMap).
+func newCostLRU[V any](size, maxCost int, cost func(key string, v V) int) *lru[V] {
+	return &lru[V]{m: newCostLRUMap(size, maxCost, cost)}
+}
 
 // get is lruMap.get under the lock.
 func (c *lru[V]) get(key string) (V, bool) {
@@ -106,4 +139,18 @@ func (c *lru[V]) update(key string, f func(V, bool) V) {
 	defer c.mu.Unlock()
 	v, ok := c.m.get(key)
 	c.m.put(key, f(v, ok))
+}
+
+// len is lruMap.len under the lock.
+func (c *lru[V]) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m.len()
+}
+
+// cost is the total cost of the entries, for tests and the soak.
+func (c *lru[V]) cost() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m.total
 }

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -44,6 +45,27 @@ func TestLRUMapPut(t *testing.T) {
 				t.Errorf("got keys %q values %v (len %d), want %q %v", keys, vals, c.len(), tt.wantKeys, tt.wantVals)
 			}
 		})
+	}
+}
+
+// TestLRUMapCost checks the bound on total cost: the oldest entries go
+// until the rest fit, a replaced value is re-weighed, and one entry over
+// the bound alone is still kept.
+func TestLRUMapCost(t *testing.T) {
+	c := newCostLRUMap(100, 10, func(_ string, v string) int { return len(v) })
+	c.put("a", "xxxx")
+	c.put("b", "xxxx")
+	c.put("c", "xxxx") // 12 > 10: a goes
+	if _, ok := c.get("a"); ok || c.len() != 2 || c.total != 8 {
+		t.Errorf("got a kept %v, %d entries weighing %d; want a gone, 2 weighing 8", ok, c.len(), c.total)
+	}
+	c.put("b", "x") // re-weighed: 5
+	if c.total != 5 {
+		t.Errorf("got total %d after replacing b, want 5", c.total)
+	}
+	c.put("big", strings.Repeat("x", 50))
+	if _, ok := c.get("big"); !ok || c.len() != 1 || c.total != 50 {
+		t.Errorf("got big kept %v, %d entries weighing %d; want it alone, weighing 50", ok, c.len(), c.total)
 	}
 }
 

@@ -11,7 +11,8 @@ import (
 
 // onMessage answers a message that mentions the bot, is posted in a
 // watched channel or a direct message, or follows up in a thread the bot
-// started. Only messages for the bot go through the duplicate filter: it
+// started; in a thread someone else started, only mentions are for the
+// bot. Only messages for the bot go through the duplicate filter: it
 // holds the last 4096 IDs, and recording every message of a busy server
 // would evict a question before Discord redelivers it after a resume.
 func (b *Bot) onMessage(m *discordgo.Message) {
@@ -20,8 +21,8 @@ func (b *Bot) onMessage(m *discordgo.Message) {
 		return
 	}
 	direct := m.GuildID == ""
-	inThread := !direct && b.ownThread(m.ChannelID, me.ID) // a DM is never a thread
-	if !inThread && !direct && !b.watched[m.ChannelID] && !mentions(m, me.ID) {
+	followUp := !direct && b.threads.isOwned(m.ChannelID) // a DM is never a thread
+	if !followUp && !direct && !b.watched[m.ChannelID] && !mentions(m, me.ID) {
 		return
 	}
 	if !b.adm.firstDelivery("m:" + m.ID) {
@@ -34,7 +35,7 @@ func (b *Bot) onMessage(m *discordgo.Message) {
 		return
 	}
 	defer b.adm.done()
-	b.answerMessage(m, q, l, inThread)
+	b.answerMessage(m, q, l, followUp)
 }
 
 // answerMessage shows the bot typing, opens a thread on the question (or
@@ -45,26 +46,28 @@ func (b *Bot) answerMessage(m *discordgo.Message, q, l string, inThread bool) {
 	defer cancel()
 	go b.replies.typing(ctx, m.ChannelID)
 	channel, ref := b.replyPlace(m, q, inThread)
-	tell := func(text string) { b.replies.send(channel, "", text) }
-	b.answerQueued(ctx, b.replies.channel(channel, ref), askedQuestion{text: q, lang: l, key: m.ID, from: fromMessage,
-		conversation: channel, tell: tell, queued: tell})
+	out := b.replies.channel(channel, ref)
+	queued := func(text string) { b.replies.send(channel, "", text) }
+	b.answerQueued(ctx, out, askedQuestion{text: q, lang: l, key: m.ID, from: fromMessage,
+		conversation: channel, tell: out.tell, queued: queued})
 }
 
 // replyPlace is where a message's answer goes: a new thread on a question
 // asked in a guild channel, so the conversation has a place of its own;
-// otherwise (a thread, a DM, or a thread Discord would not start) the
+// otherwise (any thread, a DM, or a thread Discord would not start) the
 // message's channel, replying to the question.
 func (b *Bot) replyPlace(m *discordgo.Message, q string, inThread bool) (string, *discordgo.MessageReference) {
-	if inThread || m.GuildID == "" {
+	if inThread || m.GuildID == "" || b.isThread(m.ChannelID) {
 		return m.ChannelID, m.Reference()
 	}
-	th, err := b.sess.MessageThreadStartComplex(m.ChannelID, m.ID, &discordgo.ThreadStart{
+	th, err := b.api.startThread(m.ChannelID, m.ID, &discordgo.ThreadStart{
 		Name: threadName(q), AutoArchiveDuration: 1440})
 	if err != nil {
 		b.log.Warn("cannot start a thread; replying in the channel", "channel", m.ChannelID, "err", err)
 		return m.ChannelID, m.Reference()
 	}
 	b.threads.start(th.ID)
+	b.kinds.c.put(th.ID, true)
 	return th.ID, nil
 }
 
@@ -81,20 +84,6 @@ func threadName(q string) string {
 		return r
 	}, q)
 	return truncate(strings.Join(strings.Fields(clean), " "), 90)
-}
-
-// ownThread reports whether a channel is a thread the bot started: one it
-// remembers, or, after a restart, one the state cache says it owns.
-func (b *Bot) ownThread(channelID, me string) bool {
-	if b.threads.known(channelID) {
-		return true
-	}
-	ch, err := b.sess.State.Channel(channelID)
-	if err != nil || !ch.IsThread() || ch.OwnerID != me {
-		return false
-	}
-	b.threads.start(channelID)
-	return true
 }
 
 // mentions reports whether m mentions the user me: in a guild, a mention

@@ -14,9 +14,9 @@ import (
 // them, and it logs a failed reply rather than failing, since there is no
 // one left to tell.
 type replies struct {
-	sess *discordgo.Session // set by Run
-	ttl  time.Duration      // how long an interaction token is trusted
-	log  *slog.Logger
+	api *discordAPI   // set by Run
+	ttl time.Duration // how long an interaction token is trusted
+	log *slog.Logger
 }
 
 // respond answers an interaction at once (type 4).
@@ -25,7 +25,7 @@ func (r *replies) respond(i *discordgo.Interaction, text string, ephemeral bool,
 	if ephemeral {
 		data.Flags = discordgo.MessageFlagsEphemeral
 	}
-	err := r.sess.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: data})
+	err := r.api.respond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: data})
 	if err != nil {
 		r.log.Error("cannot respond to the interaction", "interaction", i.ID, "err", err)
 	}
@@ -33,7 +33,7 @@ func (r *replies) respond(i *discordgo.Interaction, text string, ephemeral bool,
 
 // offer answers autocomplete with choices.
 func (r *replies) offer(i *discordgo.Interaction, choices []*discordgo.ApplicationCommandOptionChoice) {
-	err := r.sess.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+	err := r.api.respond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
 		Data: &discordgo.InteractionResponseData{Choices: choices}})
 	if err != nil {
 		r.log.Warn("cannot answer autocomplete", "err", err)
@@ -50,17 +50,17 @@ func (r *replies) deferred(i *discordgo.Interaction, ephemeral bool) (*interacti
 	if ephemeral {
 		resp.Data.Flags = discordgo.MessageFlagsEphemeral
 	}
-	if err := r.sess.InteractionRespond(i, resp); err != nil {
+	if err := r.api.respond(i, resp); err != nil {
 		r.log.Error("cannot acknowledge the interaction", "interaction", i.ID, "err", err)
 		return nil, false
 	}
-	return &interactionSink{sess: r.sess, i: i, start: time.Now(), ttl: r.ttl, ephemeral: ephemeral}, true
+	return &interactionSink{api: r.api, i: i, start: time.Now(), ttl: r.ttl, ephemeral: ephemeral}, true
 }
 
 // channel returns the sink that shows an answer as messages in channelID,
 // the first replying to replyTo when set.
 func (r *replies) channel(channelID string, replyTo *discordgo.MessageReference) *channelSink {
-	return &channelSink{sess: r.sess, channelID: channelID, replyTo: replyTo}
+	return &channelSink{api: r.api, channelID: channelID, replyTo: replyTo, log: r.log}
 }
 
 // send posts a short message, logging rather than failing.
@@ -69,7 +69,7 @@ func (r *replies) send(channelID, replyTo, text string) {
 	if replyTo != "" {
 		msg.Reference = &discordgo.MessageReference{MessageID: replyTo, ChannelID: channelID, FailIfNotExists: new(bool)}
 	}
-	if _, err := r.sess.ChannelMessageSendComplex(channelID, msg); err != nil {
+	if _, err := r.api.send(channelID, msg); err != nil {
 		r.log.Warn("cannot send a message", "channel", channelID, "err", err)
 	}
 }
@@ -80,7 +80,7 @@ func (r *replies) typing(ctx context.Context, channelID string) {
 	t := time.NewTicker(8 * time.Second)
 	defer t.Stop()
 	for {
-		if err := r.sess.ChannelTyping(channelID); err != nil {
+		if err := r.api.typing(channelID); err != nil {
 			return
 		}
 		select {

@@ -29,10 +29,16 @@ func (b *Bot) Run(ctx context.Context) error {
 		return fmt.Errorf("discord session: %w", err)
 	}
 	sess.Identify.Intents = intents
+	// discordgo's state keeps every guild, channel and thread it hears of
+	// for the life of the process — a thread a question, here. The bot
+	// keeps what it needs itself, bounded (channels.go, history.go).
+	sess.StateEnabled = false
+	sess.SyncEvents = b.cfg.syncEvents
 	if b.cfg.HTTPClient != nil {
 		sess.Client = b.cfg.HTTPClient
 	}
-	b.sess, b.replies.sess = sess, sess
+	b.sess, b.api = sess, newDiscordAPI(sess)
+	b.replies.api = b.api
 	b.work, b.abandon = context.WithCancel(context.WithoutCancel(ctx))
 	defer b.abandon()
 	sess.AddHandler(b.ready.onReady)
@@ -42,6 +48,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	sess.AddHandler(func(s *discordgo.Session, i *discordgo.InteractionCreate) {
 		b.guard("interaction", func() { b.onInteraction(i.Interaction) })
 	})
+	b.addChannelHandlers(sess)
 	if err := sess.Open(); err != nil {
 		return connectError(err)
 	}

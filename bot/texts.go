@@ -47,19 +47,20 @@ func say(lang, key string, args ...any) string {
 // texts are the bot's own messages, English then French, in one place
 // so that the two languages stay in step.
 var texts = map[string][2]string{
-	"empty":      {"Ask me a question about the articles, e.g. `@citebot What did OpenAI offer to US federal employees?`", "Posez-moi une question sur les articles, par exemple `@citebot Quel partenariat le Royaume-Uni a-t-il signé avec OpenAI ?`"},
-	"rateLimit":  {"You are asking quickly: please wait %s before your next question.", "Vous posez beaucoup de questions : merci d'attendre %s avant la suivante."},
-	"queueFull":  {"Too many questions are waiting right now; please try again in a minute.", "Trop de questions sont en attente ; réessayez dans une minute."},
-	"queued":     {"Your question is number %d in line.", "Votre question est en position %d dans la file."},
-	"failed":     {"Sorry, something went wrong while answering. Please try again later.", "Désolé, une erreur est survenue pendant la réponse. Réessayez plus tard."},
-	"restarting": {"citebot is restarting; please ask again in a moment.", "citebot redémarre ; reposez votre question dans un instant."},
-	"noPerm":     {"Only members with the Manage Server permission can re-index.", "Seuls les membres ayant la permission Gérer le serveur peuvent réindexer."},
-	"reindexed":  {"Re-indexed: %s", "Réindexé : %s"},
-	"thanks":     {"Thanks for the feedback!", "Merci pour votre retour !"},
-	"expired":    {"These sources are no longer available; please ask again.", "Ces sources ne sont plus disponibles ; reposez la question."},
-	"noResult":   {"No passage matches.", "Aucun passage ne correspond."},
-	"unknownDoc": {"Unknown document. Start typing a title and pick one from the list.", "Document inconnu. Tapez le début d'un titre et choisissez dans la liste."},
-
+	"empty":          {"Ask me a question about the articles, e.g. `@citebot What did OpenAI offer to US federal employees?`", "Posez-moi une question sur les articles, par exemple `@citebot Quel partenariat le Royaume-Uni a-t-il signé avec OpenAI ?`"},
+	"rateLimit":      {"You are asking quickly: please wait %s before your next question.", "Vous posez beaucoup de questions : merci d'attendre %s avant la suivante."},
+	"queueFull":      {"Too many questions are waiting right now; please try again in a minute.", "Trop de questions sont en attente ; réessayez dans une minute."},
+	"queued":         {"Your question is number %d in line.", "Votre question est en position %d dans la file."},
+	"failed":         {"Sorry, something went wrong while answering. Please try again later.", "Désolé, une erreur est survenue pendant la réponse. Réessayez plus tard."},
+	"restarting":     {"citebot is restarting; please ask again in a moment.", "citebot redémarre ; reposez votre question dans un instant."},
+	"noPerm":         {"Only members with the Manage Server permission can re-index.", "Seuls les membres ayant la permission Gérer le serveur peuvent réindexer."},
+	"reindexed":      {"Re-indexed: %s", "Réindexé : %s"},
+	"thanks":         {"Thanks for the feedback!", "Merci pour votre retour !"},
+	"expired":        {"These sources are no longer available; please ask again.", "Ces sources ne sont plus disponibles ; reposez la question."},
+	"unknown":        {"This command or button is unknown or outdated. Try /help.", "Cette commande ou ce bouton est inconnu ou périmé. Essayez /help."},
+	"passageChanged": {"(This passage has changed since the answer; it is no longer indexed as it was.)", "(Ce passage a changé depuis la réponse ; il n'est plus indexé tel quel.)"},
+	"noResult":       {"No passage matches.", "Aucun passage ne correspond."},
+	"unknownDoc":     {"Unknown document. Start typing a title and pick one from the list.", "Document inconnu. Tapez le début d'un titre et choisissez dans la liste."},
 	// /source (cmd_source.go, source_replies.go, attachment.go)
 	"noPermSource":      {"Only members with the Manage Server permission can add or remove articles.", "Seuls les membres ayant la permission Gérer le serveur peuvent ajouter ou retirer des articles."},
 	"sourcesOff":        {"Adding articles is not available on this bot.", "L'ajout d'articles n'est pas disponible sur ce bot."},

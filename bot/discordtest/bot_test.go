@@ -14,11 +14,13 @@ import (
 // because discordgo runs handlers in their own goroutines.
 type echoBot struct {
 	messages chan *discordgo.MessageCreate
+	guilds   chan *discordgo.GuildCreate
 	errs     chan error
 }
 
 func newEchoBot(sess *discordgo.Session) *echoBot {
-	b := &echoBot{messages: make(chan *discordgo.MessageCreate, 8), errs: make(chan error, 8)}
+	b := &echoBot{messages: make(chan *discordgo.MessageCreate, 8), guilds: make(chan *discordgo.GuildCreate, 1), errs: make(chan error, 8)}
+	sess.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildCreate) { b.guilds <- g })
 	sess.AddHandler(func(ds *discordgo.Session, m *discordgo.MessageCreate) {
 		b.messages <- m
 		_, err := ds.ChannelMessageSendComplex(m.ChannelID, &discordgo.MessageSend{
@@ -58,6 +60,7 @@ func TestEndToEnd(t *testing.T) {
 		{"identify carries token and intents", checkIdentify},
 		{"message in, reply recorded", checkMessageRoundTrip},
 		{"interaction in, deferred response recorded", checkInteraction},
+		{"started thread is announced", checkThreadCreate},
 		{"dropped connection resumes", checkResume},
 		{"close returns", func(_ context.Context, t *testing.T, _ *Server, sess *discordgo.Session, _ *echoBot) {
 			start := time.Now()
@@ -74,7 +77,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 }
 
-func checkIdentify(ctx context.Context, t *testing.T, s *Server, sess *discordgo.Session, _ *echoBot) {
+func checkIdentify(ctx context.Context, t *testing.T, s *Server, sess *discordgo.Session, bot *echoBot) {
 	id := s.LastIdentify()
 	if got, want := id["token"], "Bot test-token"; got != want {
 		t.Errorf("identify token: got %v, want %v", got, want)
@@ -87,6 +90,14 @@ func checkIdentify(ctx context.Context, t *testing.T, s *Server, sess *discordgo
 	}
 	if err := s.WaitHeartbeats(ctx, 1); err != nil {
 		t.Error(err)
+	}
+	// GUILD_CREATE follows READY; discordgo's state has applied it before
+	// handlers see it.
+	if g := receive(ctx, t, bot.guilds); g.ID != s.GuildID() || g.Unavailable {
+		t.Errorf("GUILD_CREATE: got %+v, want the available guild %s", g.Guild, s.GuildID())
+	}
+	if g, err := sess.State.Guild(s.GuildID()); err != nil || g.Unavailable {
+		t.Errorf("state guild: got %+v, %v, want the guild from GUILD_CREATE", g, err)
 	}
 }
 
@@ -160,6 +171,19 @@ func checkInteraction(ctx context.Context, t *testing.T, s *Server, sess *discor
 	}
 	if edited.Content != "because" || edited.ChannelID != "500" {
 		t.Errorf("edited original: got content %q channel %q, want %q, %q", edited.Content, edited.ChannelID, "because", "500")
+	}
+}
+
+func checkThreadCreate(ctx context.Context, t *testing.T, s *Server, sess *discordgo.Session, _ *echoBot) {
+	created := make(chan *discordgo.ThreadCreate, 1)
+	remove := sess.AddHandler(func(_ *discordgo.Session, ev *discordgo.ThreadCreate) { created <- ev })
+	defer remove()
+	th, err := sess.MessageThreadStart("500", s.NewID(), "topic", 60)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := receive(ctx, t, created); got.ID != th.ID || got.OwnerID != s.BotUser().ID || !got.NewlyCreated {
+		t.Errorf("THREAD_CREATE: got %+v, want the new thread %s owned by the bot", got, th.ID)
 	}
 }
 

@@ -114,6 +114,26 @@ func (s *Server) ButtonClick(customID string, message *discordgo.Message, userID
 	return i
 }
 
+// ModalSubmit builds a type-5 interaction: the member submitted the modal
+// customID (its text inputs are left out; discordgo does not send them
+// back either).
+func (s *Server) ModalSubmit(customID, userID, guildID, channelID string) *discordgo.Interaction {
+	data := discordgo.ModalSubmitInteractionData{CustomID: customID}
+	return s.newInteraction(discordgo.InteractionModalSubmit, data, userID, guildID, channelID, 0)
+}
+
+// Thread makes a public thread under parentID owned by ownerID, served by
+// GET /channels/{id} from then on, and returns it, for messages posted in
+// a thread someone else started. Dispatch it as THREAD_CREATE for a
+// session that should hear of it.
+func (s *Server) Thread(parentID, ownerID, name string) *discordgo.Channel {
+	th := &discordgo.Channel{ID: s.NewID(), GuildID: s.channel(parentID).GuildID, ParentID: parentID, OwnerID: ownerID,
+		Name: name, Type: discordgo.ChannelTypeGuildPublicThread, MemberCount: 2,
+		ThreadMetadata: &discordgo.ThreadMetadata{AutoArchiveDuration: 1440, ArchiveTimestamp: time.Now().UTC()}}
+	s.SetChannel(th)
+	return th
+}
+
 func commandOptions(options map[string]any) []*discordgo.ApplicationCommandInteractionDataOption {
 	names := make([]string, 0, len(options))
 	for name := range options {

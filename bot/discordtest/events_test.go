@@ -38,6 +38,12 @@ func TestInteractionHelpersDecode(t *testing.T) {
 					t.Errorf("DM invoker: got user %+v member %+v, want user 700 only", got.User, got.Member)
 				}
 			}},
+		{"modal submit", s.ModalSubmit("form", "700", s.GuildID(), "500"),
+			func(t *testing.T, got *discordgo.Interaction) {
+				if got.Type != discordgo.InteractionModalSubmit || got.ModalSubmitData().CustomID != "form" {
+					t.Errorf("modal: got type %d, want 5 with custom ID form", got.Type)
+				}
+			}},
 		{"button click", s.ButtonClick("more", msg, "700", s.GuildID(), "500"),
 			func(t *testing.T, got *discordgo.Interaction) {
 				d := got.MessageComponentData()

@@ -181,11 +181,21 @@ func (s *Server) identify(c *gwConn, raw json.RawMessage) error {
 		"session_id":         sessionID,
 		"resume_gateway_url": s.wsURL,
 		"application":        map[string]any{"id": appID, "flags": 0},
-		"guilds":             []any{},
+		"guilds":             []any{map[string]any{"id": guildID, "unavailable": true}},
 		"private_channels":   []any{},
 		"shard":              []int{0, 1},
 	}
 	if err := c.send(opDispatch, "READY", 1, ready); err != nil {
+		return err
+	}
+	// As on Discord, the guild READY listed as unavailable follows in a
+	// GUILD_CREATE, which lets discordgo's state hold its channels.
+	s.mu.Lock()
+	s.gw.seq++
+	seq := s.gw.seq
+	s.mu.Unlock()
+	guild := map[string]any{"id": guildID, "name": "discordtest", "channels": []any{}, "threads": []any{}, "members": []any{}, "roles": []any{}}
+	if err := c.send(opDispatch, "GUILD_CREATE", seq, guild); err != nil {
 		return err
 	}
 	s.markReady(c)

@@ -1,9 +1,12 @@
 package discordtest
 
 import (
+	"cmp"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -16,6 +19,9 @@ func (s *Server) SetChannel(ch *discordgo.Channel) {
 	cp := *ch
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if _, ok := s.rest.channels[ch.ID]; !ok {
+		keepLocked(s.rest.channels, &s.rest.order.channels, ch.ID, s.rest.retain)
+	}
 	s.rest.channels[ch.ID] = &cp
 }
 
@@ -85,6 +91,9 @@ func (s *Server) storeMessage(m *discordgo.Message) {
 	cp := *m
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if _, ok := s.rest.messages[m.ID]; !ok {
+		keepLocked(s.rest.messages, &s.rest.order.messages, m.ID, s.rest.retain)
+	}
 	s.rest.messages[m.ID] = &cp
 }
 
@@ -154,6 +163,11 @@ func (s *Server) startThread(r Request) (int, any, http.Header) {
 		parentID = r.Segment("/channels/{id}/messages/{mid}/threads", "id")
 		id = r.Segment("/channels/{id}/messages/{mid}/threads", "mid")
 	}
+	parent := s.channel(parentID)
+	if parent.IsThread() {
+		// Discord has no threads in threads.
+		return http.StatusBadRequest, apiError{"Cannot execute action on this channel type", discordgo.ErrCodeCannotExecuteActionOnThisChannelType}, nil
+	}
 	typ := start.Type
 	if typ == 0 {
 		typ = discordgo.ChannelTypeGuildPublicThread
@@ -163,10 +177,47 @@ func (s *Server) startThread(r Request) (int, any, http.Header) {
 		archive = 1440
 	}
 	th := &discordgo.Channel{
-		ID: id, GuildID: s.channel(parentID).GuildID, ParentID: parentID, OwnerID: botID,
+		ID: id, GuildID: parent.GuildID, ParentID: parentID, OwnerID: botID,
 		Name: start.Name, Type: typ, MemberCount: 1, RateLimitPerUser: start.RateLimitPerUser,
 		ThreadMetadata: &discordgo.ThreadMetadata{AutoArchiveDuration: archive, ArchiveTimestamp: time.Now().UTC()},
 	}
 	s.SetChannel(th)
+	// Discord also announces the thread on the gateway; a session that is
+	// not connected simply misses it, as it would on Discord.
+	_ = s.Dispatch("THREAD_CREATE", discordgo.ThreadCreate{Channel: th, NewlyCreated: true})
 	return http.StatusCreated, th, nil
+}
+
+// deleteMessage forgets a stored message, as DELETE does on Discord, and
+// answers 404 Unknown Message for one it does not know.
+func (s *Server) deleteMessage(r Request) (int, any, http.Header) {
+	id := r.Segment("/channels/{id}/messages/{mid}", "mid")
+	s.mu.Lock()
+	_, ok := s.rest.messages[id]
+	delete(s.rest.messages, id)
+	s.mu.Unlock()
+	if !ok {
+		return notFound("Unknown Message", discordgo.ErrCodeUnknownMessage)
+	}
+	return noContent(r)
+}
+
+// ChannelMessages returns the messages a channel shows now, oldest first:
+// those the bot created there (through the channel or a webhook) or
+// SetMessages stored, as last edited, without the deleted ones. Tests
+// read a conversation's end state from it rather than replaying requests.
+func (s *Server) ChannelMessages(channelID string) []*discordgo.Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []*discordgo.Message
+	for _, m := range s.rest.messages {
+		if m.ChannelID == channelID {
+			cp := *m
+			out = append(out, &cp)
+		}
+	}
+	slices.SortFunc(out, func(a, b *discordgo.Message) int {
+		return cmp.Or(cmp.Compare(len(a.ID), len(b.ID)), strings.Compare(a.ID, b.ID))
+	})
+	return out
 }

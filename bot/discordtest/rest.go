@@ -103,6 +103,8 @@ type restState struct {
 	messages  map[string]*discordgo.Message
 	originals map[string]string // interaction token → @original message ID
 	tokens    map[string]string // interaction token → channel ID
+	retain    int               // see Retain; 0 keeps everything
+	order     retention
 }
 
 func (r *restState) init() {
@@ -210,7 +212,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		Header: header, Body: body, Time: time.Now(), Host: host}
 
 	s.mu.Lock()
-	s.rest.requests = append(s.rest.requests, req)
+	s.rest.recordLocked(req)
 	s.broadcastLocked()
 	routes := append(append([]route(nil), s.rest.overrides...), s.rest.defaults...)
 	s.mu.Unlock()

@@ -38,6 +38,67 @@ func TestDefaultRoutes(t *testing.T) {
 				t.Errorf("thread: got ID %q guild %q, want a new ID in %q", th.ID, th.GuildID, s.GuildID())
 			}
 		}},
+		{"no thread in a thread", func(t *testing.T, s *Server, sess *discordgo.Session) {
+			th := s.Thread("500", "700", "someone's")
+			_, err := sess.MessageThreadStart(th.ID, "901", "nested", 60)
+			var rest *discordgo.RESTError
+			if !errors.As(err, &rest) || rest.Response.StatusCode != 400 || rest.Message == nil || rest.Message.Code != discordgo.ErrCodeCannotExecuteActionOnThisChannelType {
+				t.Errorf("thread in a thread: got %v, want a 400 RESTError with code 50024", err)
+			}
+			if got, err := sess.Channel(th.ID); err != nil || !got.IsThread() || got.OwnerID != "700" || got.ParentID != "500" {
+				t.Errorf("thread: got %+v, %v, want a thread of 700 under 500", got, err)
+			}
+		}},
+		{"deleted messages are gone from the channel", func(t *testing.T, s *Server, sess *discordgo.Session) {
+			var ids []string
+			for _, text := range []string{"one", "two", "three"} {
+				m, err := sess.ChannelMessageSend("500", text)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ids = append(ids, m.ID)
+			}
+			if err := sess.ChannelMessageDelete("500", ids[1]); err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, m := range s.ChannelMessages("500") {
+				got = append(got, m.Content)
+			}
+			if strings.Join(got, ",") != "one,three" {
+				t.Errorf("channel shows %q, want one,three", got)
+			}
+			var rest *discordgo.RESTError
+			if err := sess.ChannelMessageDelete("500", ids[1]); !errors.As(err, &rest) || rest.Response.StatusCode != 404 {
+				t.Errorf("deleting again: got %v, want a 404 RESTError", err)
+			}
+		}},
+		{"retain forgets the oldest", func(t *testing.T, s *Server, sess *discordgo.Session) {
+			s.Retain(2)
+			for range 10 {
+				if _, err := sess.ChannelMessageSend("500", "x"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if n := len(s.ChannelMessages("500")); n < 2 || n > 4 {
+				t.Errorf("got %d messages kept, want 2 to 4", n)
+			}
+			if n := len(s.Requests()); n < 2 || n > 4 {
+				t.Errorf("got %d requests kept, want 2 to 4", n)
+			}
+			for range 10 {
+				ic := s.SlashCommand("ask", nil, "700", "", "600", 0)
+				if _, err := sess.InteractionResponseEdit(ic, &discordgo.WebhookEdit{Content: ptr("x")}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			s.mu.Lock()
+			tokens, originals := len(s.rest.tokens), len(s.rest.originals)
+			s.mu.Unlock()
+			if tokens > 4 || originals > 4 {
+				t.Errorf("got %d tokens and %d original responses kept, want at most 4", tokens, originals)
+			}
+		}},
 		{"unknown channel is a guild text channel", func(t *testing.T, s *Server, sess *discordgo.Session) {
 			ch, err := sess.Channel("501")
 			if err != nil {

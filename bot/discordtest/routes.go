@@ -25,7 +25,7 @@ func (s *Server) defaultRoutes() []route {
 		r("GET", "/channels/{id}/messages/{mid}", s.getMessage),
 		r("POST", "/channels/{id}/messages", s.createMessage),
 		r("PATCH", "/channels/{id}/messages/{mid}", s.editMessage),
-		r("DELETE", "/channels/{id}/messages/{mid}", noContent),
+		r("DELETE", "/channels/{id}/messages/{mid}", s.deleteMessage),
 		r("POST", "/channels/{id}/typing", noContent),
 		r("PUT", "/channels/{id}/messages/{mid}/reactions/{emoji}/@me", noContent),
 		r("DELETE", "/channels/{id}/messages/{mid}/reactions/{emoji}/@me", noContent),
@@ -135,6 +135,9 @@ func (s *Server) tokenChannel(token string) string {
 func (s *Server) rememberToken(token, channelID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if _, ok := s.rest.tokens[token]; !ok {
+		keepLocked(s.rest.tokens, &s.rest.order.tokens, token, s.rest.retain)
+	}
 	s.rest.tokens[token] = channelID
 }
 
@@ -146,6 +149,7 @@ func (s *Server) originalID(token string) string {
 	id, ok := s.rest.originals[token]
 	if !ok {
 		id = s.newIDLocked()
+		keepLocked(s.rest.originals, &s.rest.order.originals, token, s.rest.retain)
 		s.rest.originals[token] = id
 	}
 	return id
