@@ -19,21 +19,27 @@ type assembly struct {
 	// unchanged is true when the persisted index is used exactly as
 	// loaded: nothing to embed, nothing moved, nothing to save.
 	unchanged bool
-	prevLex   *bm25
-	lex       *bm25Builder
+	// reuseAll is true when every row is the persisted one, in place;
+	// unchanged too unless the index must be clustered or no longer be.
+	reuseAll bool
+	prevLex  *bm25
+	lex      *bm25Builder
 	// targets are the rows of the chunks being embedded, in order.
 	targets []int
+	// moves maps each persisted row to its new row, -1 when dropped; nil
+	// when nothing was persisted or every row is reused in place.
+	moves []int32
 }
 
 // plan decides which documents keep their persisted rows and returns the
 // chunks that need embedding. A document is reused only when its file hash
 // and the hash of its chunk texts both match.
-func (l *layout) plan(prev *stored, prevDocs map[string]manifestDoc, st *Stats) (*assembly, []corpus.Chunk) {
+func (l *layout) plan(prev previous, minClustered int, st *Stats) (*assembly, []corpus.Chunk) {
 	a := &assembly{rows: len(l.all)}
 	reused := map[string]bool{}
-	same := prev != nil && prev.rows == len(l.all)
+	same := prev.stored != nil && prev.stored.rows == len(l.all)
 	for i, d := range l.docs {
-		old, ok := prevDocs[d.ID]
+		old, ok := prev.docs[d.ID]
 		if ok && old.Hash == d.Hash && old.Texts == l.texts[i] && old.Chunks == len(l.chunks[i]) {
 			reused[d.ID] = true
 			st.Reused += old.Chunks
@@ -42,23 +48,26 @@ func (l *layout) plan(prev *stored, prevDocs map[string]manifestDoc, st *Stats) 
 			same = false
 		}
 	}
-	for id, old := range prevDocs {
+	for id, old := range prev.docs {
 		if !reused[id] {
 			st.Removed += old.Chunks
 		}
 	}
 	if same {
-		a.dim, a.vecs, a.prevLex, a.unchanged = prev.dim, prev.vecs, prev.lex, true
+		p := prev.stored
+		a.dim, a.vecs, a.prevLex, a.reuseAll = p.dim, p.vecs, p.lex, true
+		// Crossing the clustering threshold changes the index without
+		// changing a vector.
+		a.unchanged = (p.clusters != nil) == (minClustered > 0 && a.rows >= minClustered)
 		return a, nil
 	}
 	a.lex = newBM25Builder(len(l.all))
 	var todo []corpus.Chunk
-	var moves []int32 // old row → new row, -1 when dropped
-	if prev != nil {
-		a.allocate(prev.dim)
-		moves = make([]int32, prev.rows)
-		for i := range moves {
-			moves[i] = -1
+	if prev.stored != nil {
+		a.allocate(prev.stored.dim)
+		a.moves = make([]int32, prev.stored.rows)
+		for i := range a.moves {
+			a.moves[i] = -1
 		}
 	}
 	for i, d := range l.docs {
@@ -69,14 +78,14 @@ func (l *layout) plan(prev *stored, prevDocs map[string]manifestDoc, st *Stats) 
 			}
 			continue
 		}
-		old := prevDocs[d.ID]
+		old := prev.docs[d.ID]
 		for j := range old.Chunks {
-			moves[old.First+j] = int32(l.first[i] + j)
+			a.moves[old.First+j] = int32(l.first[i] + j)
 		}
-		copy(a.vecs[l.first[i]*a.dim:], prev.vecs[old.First*a.dim:(old.First+old.Chunks)*a.dim])
+		copy(a.vecs[l.first[i]*a.dim:], prev.stored.vecs[old.First*a.dim:(old.First+old.Chunks)*a.dim])
 	}
-	if prev != nil {
-		a.lex.carry(prev.lex, moves)
+	if prev.stored != nil {
+		a.lex.carry(prev.stored.lex, a.moves)
 	}
 	return a, todo
 }
@@ -138,7 +147,7 @@ func (a *assembly) put(r int, v []float32) error {
 
 // lexicon returns the finished BM25 index.
 func (a *assembly) lexicon() *bm25 {
-	if a.unchanged {
+	if a.reuseAll {
 		return a.prevLex
 	}
 	return a.lex.finish()

@@ -3,7 +3,6 @@ package retrieval
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"slices"
 	"time"
@@ -13,9 +12,6 @@ import (
 	"github.com/citebot/citebot/analysis"
 	"github.com/citebot/citebot/corpus"
 )
-
-// collectionName is the single chromem-go collection an index holds.
-const collectionName = "chunks"
 
 // DocInfo is what a result or a listing shows about a document.
 type DocInfo struct {
@@ -41,7 +37,15 @@ type Result struct {
 // concurrent searches once opened.
 type Index struct {
 	emb Embedder
-	col *chromem.Collection
+	// cols are the chromem-go collections: one holding every chunk, or
+	// one per list of a clustered index (see partition.go).
+	cols []*chromem.Collection
+	// clusters is nil for an index of one collection; otherwise it holds
+	// the list centroids, and member the list of each row.
+	clusters *clustering
+	member   []int32
+	// nprobe is how many lists a search scans; Exhaustive for all.
+	nprobe int
 	// vecs holds every chunk's vector, row r for chunk r, dim float32 each;
 	// the chromem-go documents' embeddings are slices of it.
 	vecs   []float32
@@ -79,6 +83,14 @@ type Options struct {
 	// another writer of Dir, with what identifies it ("pid 1234"), so
 	// that a user knows why nothing happens.
 	OnWait func(holder string)
+	// MinClustered is the number of chunks from which the vectors are
+	// partitioned into lists (see partition.go); zero means
+	// DefaultMinClustered, a negative value never.
+	MinClustered int
+	// NProbe is how many lists of a clustered index a search scans: zero
+	// means the default for the index's size and embedder, Exhaustive all of them (an exact search). A
+	// value above the number of lists scans them all, with a warning.
+	NProbe int
 }
 
 func (o *Options) defaults() {
@@ -97,6 +109,9 @@ func (o *Options) defaults() {
 	if o.LockTimeout <= 0 {
 		o.LockTimeout = DefaultLockTimeout
 	}
+	if o.MinClustered == 0 {
+		o.MinClustered = DefaultMinClustered
+	}
 }
 
 // refuseEmbedding stands in for chromem-go's default embedding function,
@@ -106,41 +121,15 @@ func refuseEmbedding(context.Context, string) ([]float32, error) {
 	return nil, errors.New("chromem-go must not embed: vectors come from the index's embedder")
 }
 
-// install puts the chunks, whose vectors are ix.vecs, in a new chromem-go
-// collection and builds the document table.
-func (ix *Index) install(ctx context.Context, docs []corpus.Document, chunks []corpus.Chunk) error {
-	col, err := chromem.NewDB().CreateCollection(collectionName, nil, refuseEmbedding)
-	if err != nil {
-		return fmt.Errorf("create collection: %w", err)
-	}
-	ix.col, ix.chunks = col, chunks
-	ix.byID = make(map[string]int, len(chunks))
-	counts := map[string]int{}
-	for i, c := range chunks {
-		if i%1024 == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
-		// One document at a time: AddDocuments starts a goroutine per
-		// document, and parked goroutines cost more than the add. No
-		// metadata: a chunk's document is in its ID.
-		row := ix.vecs[i*ix.dim : (i+1)*ix.dim : (i+1)*ix.dim]
-		if err := col.AddDocument(ctx, chromem.Document{ID: c.ID, Embedding: row, Content: c.Text}); err != nil {
-			return fmt.Errorf("add passage %s: %w", c.ID, err)
-		}
-		ix.byID[c.ID] = i
-		counts[c.DocID]++
-	}
-	if col.Count() != len(chunks) {
-		return fmt.Errorf("index holds %d vectors for %d chunks", col.Count(), len(chunks))
-	}
-	ix.docs = make(map[string]DocInfo, len(docs))
-	ix.order = ix.order[:0]
-	for _, d := range docs {
-		ix.docs[d.ID] = DocInfo{ID: d.ID, Title: d.Title, Date: d.Date, URL: d.URL, Lang: d.Lang, Chunks: counts[d.ID]}
+// setDocs builds the document table of the layout.
+func (ix *Index) setDocs(l *layout) {
+	ix.docs = make(map[string]DocInfo, len(l.docs))
+	ix.order = make([]string, 0, len(l.docs))
+	for i, d := range l.docs {
+		ix.docs[d.ID] = DocInfo{ID: d.ID, Title: d.Title, Date: d.Date, URL: d.URL, Lang: d.Lang, Chunks: len(l.chunks[i])}
 		ix.order = append(ix.order, d.ID)
 	}
 	slices.Sort(ix.order)
-	return nil
 }
 
 // Documents lists the indexed documents by ID.
@@ -186,6 +175,7 @@ func (ix *Index) Search(ctx context.Context, query string, k int) ([]Result, err
 	// for the lexical and hashed searches; a remote embedding model is
 	// multilingual and gets the question as asked.
 	expanded := analysis.Expand(query)
+	lex := ix.lex.search(analysis.Terms(expanded), max(pool, ix.lexicalCandidates()))
 	var vec []scored
 	var degraded *DegradedError
 	qv, err := ix.embedQuestion(ctx, query, expanded)
@@ -199,8 +189,9 @@ func (ix *Index) Search(ctx context.Context, query string, k int) ([]Result, err
 		if vec, err = ix.nearest(ctx, qv, pool); err != nil {
 			return nil, err
 		}
+		vec = ix.withLexical(vec, qv, lex, pool)
 	}
-	lex := ix.lex.search(analysis.Terms(expanded), pool)
+	lex = lex[:min(pool, len(lex))]
 	vecScore := map[int]float64{}
 	for _, s := range vec {
 		vecScore[s.doc] = s.score
@@ -224,28 +215,6 @@ func (ix *Index) Search(ctx context.Context, query string, k int) ([]Result, err
 	if degraded != nil {
 		return out, degraded
 	}
-	return out, nil
-}
-
-// nearest asks chromem-go for the n chunks most similar to qv.
-func (ix *Index) nearest(ctx context.Context, qv []float32, n int) ([]scored, error) {
-	res, err := ix.col.QueryEmbedding(ctx, qv, n, nil, nil)
-	if err != nil {
-		return nil, fmt.Errorf("vector search: %w", err)
-	}
-	// chromem-go answers a cancelled query with no results and no error.
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	out := make([]scored, 0, len(res))
-	for _, r := range res {
-		if i, ok := ix.byID[r.ID]; ok {
-			out = append(out, scored{doc: i, score: float64(r.Similarity)})
-		}
-	}
-	// chromem-go leaves equal similarities in no particular order (its
-	// documents are a map); chunk order makes rankings repeatable.
-	slices.SortFunc(out, byRank)
 	return out, nil
 }
 

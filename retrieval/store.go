@@ -24,31 +24,40 @@ import (
 // was slower than everything else a load does together.
 const (
 	manifestName    = "manifest.json"
-	manifestVersion = 2
+	manifestVersion = 3
 	dataPrefix      = "index-"
 )
 
 // manifest records what the stored vectors were computed from, so that a
 // restart re-embeds only what changed.
 type manifest struct {
-	Version  int                    `json:"version"`
-	Embedder string                 `json:"embedder"`
-	Chunking corpus.ChunkOptions    `json:"chunking"`
-	Data     string                 `json:"data"`
-	Size     int64                  `json:"size"`
-	CRC32C   uint32                 `json:"crc32c"`
-	Docs     map[string]manifestDoc `json:"documents"`
+	Version  int                 `json:"version"`
+	Embedder string              `json:"embedder"`
+	Chunking corpus.ChunkOptions `json:"chunking"`
+	// Corpus is the corpus.Version the stored documents were parsed and
+	// chunked by; under another, every file is read again.
+	Corpus int                    `json:"corpus"`
+	Data   string                 `json:"data"`
+	Size   int64                  `json:"size"`
+	CRC32C uint32                 `json:"crc32c"`
+	Docs   map[string]manifestDoc `json:"documents"`
 }
 
 // manifestDoc is one document's entry: its chunks are DOC_ID#0..Chunks-1,
 // stored in rows First..First+Chunks-1 of the data file. Texts is a hash of
 // the chunk texts, so that a change in the cleaning or chunking code cannot
-// leave vectors attached to text they were not computed from.
+// leave vectors attached to text they were not computed from. Name, Size
+// and ModTime (Unix nanoseconds) identify the file it came from, so that
+// an unchanged file need not be read (empty and 0 for documents that were
+// given already parsed).
 type manifestDoc struct {
-	Hash   string `json:"hash"`
-	Chunks int    `json:"chunks"`
-	First  int    `json:"first"`
-	Texts  string `json:"texts"`
+	Hash    string `json:"hash"`
+	Chunks  int    `json:"chunks"`
+	First   int    `json:"first"`
+	Texts   string `json:"texts"`
+	Name    string `json:"name,omitempty"`
+	Size    int64  `json:"size,omitempty"`
+	ModTime int64  `json:"mtime,omitempty"`
 }
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -104,11 +113,11 @@ func readStored(dir string, m manifest) (*stored, error) {
 	return s, nil
 }
 
-// save writes the data file and then the manifest, each atomically, and
-// then deletes what the manifest no longer names. The caller holds the
+// save writes the data file of s and then the manifest, each atomically,
+// and then deletes what the manifest no longer names. The caller holds the
 // directory's lock: the sweep would otherwise delete the files of a
 // concurrent writer.
-func (ix *Index) save(dir string, m manifest, generation int64) error {
+func save(dir string, m manifest, s *stored, generation int64) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -125,7 +134,7 @@ func (ix *Index) save(dir string, m manifest, generation int64) error {
 	var size int64
 	err := writeAtomic(filepath.Join(dir, m.Data), func(w io.Writer) error {
 		cw := &countingWriter{w: io.MultiWriter(w, h)}
-		err := writeData(cw, ix.dim, ix.vecs, ix.lex)
+		err := writeData(cw, s)
 		size = cw.n
 		return err
 	})
@@ -133,7 +142,14 @@ func (ix *Index) save(dir string, m manifest, generation int64) error {
 		return fmt.Errorf("write index data: %w", err)
 	}
 	m.Size, m.CRC32C = size, h.Sum32()
-	err = writeAtomic(filepath.Join(dir, manifestName), func(w io.Writer) error {
+	return saveManifest(dir, m)
+}
+
+// saveManifest writes m, whose data file is in place, and deletes what it
+// no longer names. Alone, it records new modification times of files
+// whose content has not changed, without writing the data again.
+func saveManifest(dir string, m manifest) error {
+	err := writeAtomic(filepath.Join(dir, manifestName), func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(m)

@@ -1,0 +1,225 @@
+package retrieval
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"unsafe"
+
+	"github.com/citebot/citebot/corpus"
+)
+
+// errFormat reports a data file that does not decode: truncated, damaged,
+// or not ours. Every count is checked against what the file can hold, so
+// that damage is an error, never a huge allocation or a panic.
+var errFormat = errors.New("malformed index data")
+
+// readData decodes a data file of size bytes from r. The vectors, most of
+// the file, are read straight into the matrix the index will search; the
+// rest is read in one piece and decoded from memory.
+func readData(r io.Reader, size int64) (*stored, error) {
+	var hdr [16]byte
+	if _, err := io.ReadFull(r, hdr[:]); err != nil || string(hdr[:8]) != dataMagic {
+		return nil, fmt.Errorf("%w: no header", errFormat)
+	}
+	s := &stored{dim: int(binary.LittleEndian.Uint32(hdr[8:])), rows: int(binary.LittleEndian.Uint32(hdr[12:]))}
+	fits := s.dim <= 1<<20 && int64(s.rows) <= size && int64(s.rows)*(4*int64(s.dim)+1) <= size-16
+	if !fits || s.rows > 0 && s.dim == 0 {
+		return nil, fmt.Errorf("%w: %d rows of %d dimensions in %d bytes", errFormat, s.rows, s.dim, size)
+	}
+	var err error
+	if s.vecs, err = readFloats(r, s.rows*s.dim); err != nil {
+		return nil, err
+	}
+	rest := make([]byte, size-16-4*int64(len(s.vecs)))
+	if _, err := io.ReadFull(r, rest); err != nil {
+		return nil, fmt.Errorf("%w: %v", errFormat, err)
+	}
+	if n, _ := r.Read(make([]byte, 1)); n > 0 {
+		return nil, fmt.Errorf("%w: trailing bytes", errFormat)
+	}
+	d := &decoder{b: rest}
+	s.lex = d.lexicon(s.rows)
+	s.docs = d.documents(s.rows)
+	s.clusters, s.member = d.clustering(s.rows, s.dim)
+	if d.err == nil && len(d.b) > 0 {
+		d.fail("%d bytes after the clustering", len(d.b))
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	return s, nil
+}
+
+// readFloats reads n little-endian float32 into a new slice, through its
+// own memory where the machine is little-endian.
+func readFloats(r io.Reader, n int) ([]float32, error) {
+	out := make([]float32, n)
+	if n == 0 {
+		return out, nil
+	}
+	if littleEndian {
+		if _, err := io.ReadFull(r, unsafe.Slice((*byte)(unsafe.Pointer(&out[0])), 4*n)); err != nil {
+			return nil, fmt.Errorf("%w: vectors: %v", errFormat, err)
+		}
+		return out, nil
+	}
+	buf := make([]byte, 4096)
+	for i := 0; i < n; {
+		m := min(len(buf)/4, n-i)
+		if _, err := io.ReadFull(r, buf[:4*m]); err != nil {
+			return nil, fmt.Errorf("%w: vectors: %v", errFormat, err)
+		}
+		for j := range m {
+			out[i+j] = math.Float32frombits(binary.LittleEndian.Uint32(buf[4*j:]))
+		}
+		i += m
+	}
+	return out, nil
+}
+
+// decoder reads uvarints, strings and floats from memory. Its first error
+// sticks: later reads return zero values, so callers check once.
+type decoder struct {
+	b   []byte
+	err error
+}
+
+func (d *decoder) fail(format string, args ...any) {
+	if d.err == nil {
+		d.err = fmt.Errorf("%w: %s", errFormat, fmt.Sprintf(format, args...))
+	}
+	d.b = nil
+}
+
+// count reads a uvarint that must not exceed limit.
+func (d *decoder) count(limit int) int {
+	n, w := binary.Uvarint(d.b)
+	if w <= 0 || n > uint64(limit) {
+		d.fail("count %d over %d", n, limit)
+		return 0
+	}
+	d.b = d.b[w:]
+	return int(n)
+}
+
+func (d *decoder) bytes(n int) []byte {
+	if n > len(d.b) {
+		d.fail("%d bytes wanted, %d left", n, len(d.b))
+		return nil
+	}
+	out := d.b[:n:n]
+	d.b = d.b[n:]
+	return out
+}
+
+func (d *decoder) str() string { return string(d.bytes(d.count(len(d.b)))) }
+
+func (d *decoder) floats(n int) []float32 {
+	if n < 0 || n > len(d.b)/4 {
+		d.fail("%d values wanted, %d bytes left", n, len(d.b))
+		return nil
+	}
+	b := d.bytes(4 * n)
+	out := make([]float32, n)
+	for i := range out {
+		out[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+	return out
+}
+
+func (d *decoder) lexicon(rows int) *bm25 {
+	lex := &bm25{lengths: make([]int32, rows)}
+	for i := range lex.lengths {
+		lex.lengths[i] = int32(d.count(math.MaxInt32))
+	}
+	nTerms := d.count(len(d.b))
+	lex.postings = make(map[string][]posting, nTerms)
+	for range nTerms {
+		term := d.str()
+		count := d.count(rows)
+		ps := make([]posting, count)
+		doc := int64(0)
+		for i := range ps {
+			gap, tf := d.count(rows), d.count(math.MaxInt32)
+			doc += int64(gap)
+			if d.err != nil || doc >= int64(rows) || (i > 0 && gap == 0) || tf == 0 {
+				d.fail("postings of %q", term)
+				return nil
+			}
+			ps[i] = posting{doc: int32(doc), tf: int32(tf)}
+		}
+		lex.postings[term] = ps
+	}
+	if d.err != nil {
+		return nil
+	}
+	lex.prepare()
+	return lex
+}
+
+// documents decodes the documents, whose chunks must tile the rows.
+func (d *decoder) documents(rows int) []storedDoc {
+	n := d.count(rows)
+	docs := make([]storedDoc, 0, n)
+	total := 0
+	for range n {
+		var sd storedDoc
+		f := [7]string{}
+		for i := range f {
+			f[i] = d.str()
+		}
+		sd.doc = corpus.Document{ID: f[0], Title: f[1], Date: f[2], URL: f[3], Lang: f[4], Hash: f[5], Text: f[6]}
+		chunks := d.count(rows - total)
+		sd.spans = make([]int32, 2*chunks)
+		for c := range chunks {
+			start, length := d.count(len(f[6])), d.count(len(f[6]))
+			if start+length > len(f[6]) {
+				d.fail("document %q: chunk %d beyond its text", f[0], c)
+			}
+			sd.spans[2*c], sd.spans[2*c+1] = int32(start), int32(start+length)
+		}
+		total += chunks
+		if d.err != nil {
+			return nil
+		}
+		docs = append(docs, sd)
+	}
+	if total != rows {
+		d.fail("documents hold %d chunks, the data %d rows", total, rows)
+	}
+	return docs
+}
+
+// clustering decodes the clustering, nil when the index is one collection.
+func (d *decoder) clustering(rows, dim int) (*clustering, []int32) {
+	k := d.count(rows)
+	if k == 0 || d.err != nil {
+		return nil, nil
+	}
+	c := &clustering{dim: dim}
+	groups := d.count(k)
+	c.trained, c.largest = d.count(math.MaxInt32), d.count(math.MaxInt32)
+	c.start = make([]int32, groups+1)
+	for g := range c.start {
+		c.start[g] = int32(d.count(k))
+		if g > 0 && c.start[g] < c.start[g-1] || g == 0 && c.start[g] != 0 {
+			d.fail("group starts out of order")
+		}
+	}
+	if c.start[groups] != int32(k) {
+		d.fail("groups end at list %d of %d", c.start[groups], k)
+	}
+	c.coarse = d.floats(groups * dim)
+	c.lists = d.floats(k * dim)
+	member := make([]int32, rows)
+	for r := range member {
+		member[r] = int32(d.count(k - 1))
+	}
+	if d.err != nil {
+		return nil, nil
+	}
+	return c, member
+}
