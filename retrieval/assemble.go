@@ -29,6 +29,8 @@ type assembly struct {
 	// moves maps each persisted row to its new row, -1 when dropped; nil
 	// when nothing was persisted or every row is reused in place.
 	moves []int32
+	// file holds vecs when they are the persisted data file's bytes.
+	file *dataFile
 }
 
 // plan decides which documents keep their persisted rows and returns the
@@ -55,7 +57,7 @@ func (l *layout) plan(prev previous, minClustered int, st *Stats) (*assembly, []
 	}
 	if same {
 		p := prev.stored
-		a.dim, a.vecs, a.prevLex, a.reuseAll = p.dim, p.vecs, p.lex, true
+		a.dim, a.vecs, a.prevLex, a.reuseAll, a.file = p.dim, p.vecs, p.lex, true, p.file
 		// Crossing the clustering threshold changes the index without
 		// changing a vector.
 		a.unchanged = (p.clusters != nil) == (minClustered > 0 && a.rows >= minClustered)

@@ -3,6 +3,7 @@ package retrieval
 import (
 	"context"
 	"os"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -155,5 +156,33 @@ func TestDamagedClusteredIndexIsRebuilt(t *testing.T) {
 	}
 	if rs, err := ix.Search(context.Background(), "santé", 3); err != nil || len(rs) != 3 {
 		t.Errorf("got %d results, %v, want 3", len(rs), err)
+	}
+}
+
+// TestMappedVectorsOutliveTheirFile checks that the vectors of a loaded
+// index, which are the data file's mapped bytes, stay readable when the
+// file is deleted by the next save and when only a copy of the index
+// (WithNProbe) remains after collections.
+func TestMappedVectorsOutliveTheirFile(t *testing.T) {
+	dir := t.TempDir()
+	docs := clusterCorpus(t, 30)
+	openClustered(t, dir, docs, clusterMin, 0)
+	loaded, st, _ := openClustered(t, dir, docs, clusterMin, 0)
+	if !st.Loaded || loaded.file == nil {
+		t.Fatalf("got %+v, want a load from the data file", st)
+	}
+	want, err := loaded.Search(context.Background(), "santé et éducation", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied := loaded.WithNProbe(Exhaustive)
+	loaded = nil
+	openClustered(t, dir, docs[:20], clusterMin, 0) // a save that deletes the old data file
+	for range 3 {
+		runtime.GC()
+	}
+	got, err := copied.WithNProbe(0).Search(context.Background(), "santé et éducation", 5)
+	if err != nil || len(got) != len(want) || got[0].Chunk.ID != want[0].Chunk.ID {
+		t.Errorf("got %v, %v, want %v", ids(got), err, ids(want))
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"sync"
 	"unsafe"
 
 	"github.com/citebot/citebot/corpus"
@@ -16,68 +17,93 @@ import (
 // that damage is an error, never a huge allocation or a panic.
 var errFormat = errors.New("malformed index data")
 
-// readData decodes a data file of size bytes from r. The vectors, most of
-// the file, are read straight into the matrix the index will search; the
-// rest is read in one piece and decoded from memory.
+// readData decodes a data file of size bytes read from r.
 func readData(r io.Reader, size int64) (*stored, error) {
-	var hdr [16]byte
-	if _, err := io.ReadFull(r, hdr[:]); err != nil || string(hdr[:8]) != dataMagic {
-		return nil, fmt.Errorf("%w: no header", errFormat)
+	if size < 0 || size > math.MaxInt {
+		return nil, fmt.Errorf("%w: %d bytes", errFormat, size)
 	}
-	s := &stored{dim: int(binary.LittleEndian.Uint32(hdr[8:])), rows: int(binary.LittleEndian.Uint32(hdr[12:]))}
-	fits := s.dim <= 1<<20 && int64(s.rows) <= size && int64(s.rows)*(4*int64(s.dim)+1) <= size-16
-	if !fits || s.rows > 0 && s.dim == 0 {
-		return nil, fmt.Errorf("%w: %d rows of %d dimensions in %d bytes", errFormat, s.rows, s.dim, size)
-	}
-	var err error
-	if s.vecs, err = readFloats(r, s.rows*s.dim); err != nil {
-		return nil, err
-	}
-	rest := make([]byte, size-16-4*int64(len(s.vecs)))
-	if _, err := io.ReadFull(r, rest); err != nil {
+	b := make([]byte, size)
+	if _, err := io.ReadFull(r, b); err != nil {
 		return nil, fmt.Errorf("%w: %v", errFormat, err)
 	}
 	if n, _ := r.Read(make([]byte, 1)); n > 0 {
 		return nil, fmt.Errorf("%w: trailing bytes", errFormat)
 	}
-	d := &decoder{b: rest}
-	s.lex = d.lexicon(s.rows)
-	s.docs = d.documents(s.rows)
-	s.clusters, s.member = d.clustering(s.rows, s.dim)
-	if d.err == nil && len(d.b) > 0 {
-		d.fail("%d bytes after the clustering", len(d.b))
+	return decodeData(b)
+}
+
+// decodeData decodes the data file b. The vectors, most of the file, are
+// b's own bytes where the machine is little-endian (b must then outlive
+// them); everything else is copied out.
+func decodeData(b []byte) (*stored, error) {
+	if len(b) < 16 || string(b[:8]) != dataMagic {
+		return nil, fmt.Errorf("%w: no header", errFormat)
 	}
-	if d.err != nil {
-		return nil, d.err
+	size := int64(len(b))
+	s := &stored{dim: int(binary.LittleEndian.Uint32(b[8:])), rows: int(binary.LittleEndian.Uint32(b[12:]))}
+	fits := s.dim <= 1<<20 && int64(s.rows) <= size && int64(s.rows)*(4*int64(s.dim)+1) <= size-16
+	if !fits || s.rows > 0 && s.dim == 0 {
+		return nil, fmt.Errorf("%w: %d rows of %d dimensions in %d bytes", errFormat, s.rows, s.dim, size)
+	}
+	end := 16 + 4*s.rows*s.dim
+	s.vecs = floatsOf(b[16:end])
+	parts, err := sections(b[end:])
+	if err != nil {
+		return nil, err
+	}
+	// The terms are most of the decoding: they go on another core while
+	// this one decodes the documents and the clustering.
+	lex := &decoder{b: parts[0]}
+	var wg sync.WaitGroup
+	wg.Go(func() { s.lex = lex.lexicon(s.rows); lex.end("terms") })
+	docs, clu := &decoder{b: parts[1]}, &decoder{b: parts[2]}
+	s.docs = docs.documents(s.rows)
+	docs.end("documents")
+	s.clusters, s.member = clu.clustering(s.rows, s.dim)
+	clu.end("clustering")
+	wg.Wait()
+	if err := errors.Join(lex.err, docs.err, clu.err); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
 
-// readFloats reads n little-endian float32 into a new slice, through its
-// own memory where the machine is little-endian.
-func readFloats(r io.Reader, n int) ([]float32, error) {
-	out := make([]float32, n)
-	if n == 0 {
-		return out, nil
+// sections splits what follows the vectors into the terms, documents and
+// clustering sections, by the lengths in its last 24 bytes.
+func sections(b []byte) ([3][]byte, error) {
+	var out [3][]byte
+	if len(b) < 24 {
+		return out, fmt.Errorf("%w: no footer", errFormat)
 	}
-	if littleEndian {
-		if _, err := io.ReadFull(r, unsafe.Slice((*byte)(unsafe.Pointer(&out[0])), 4*n)); err != nil {
-			return nil, fmt.Errorf("%w: vectors: %v", errFormat, err)
+	footer, rest := b[len(b)-24:], b[:len(b)-24]
+	for i := range out {
+		n := binary.LittleEndian.Uint64(footer[8*i:])
+		if n > uint64(len(rest)) {
+			return out, fmt.Errorf("%w: section %d of %d bytes in %d", errFormat, i, n, len(rest))
 		}
-		return out, nil
+		out[i], rest = rest[:n:n], rest[n:]
 	}
-	buf := make([]byte, 4096)
-	for i := 0; i < n; {
-		m := min(len(buf)/4, n-i)
-		if _, err := io.ReadFull(r, buf[:4*m]); err != nil {
-			return nil, fmt.Errorf("%w: vectors: %v", errFormat, err)
-		}
-		for j := range m {
-			out[i+j] = math.Float32frombits(binary.LittleEndian.Uint32(buf[4*j:]))
-		}
-		i += m
+	if len(rest) > 0 {
+		return out, fmt.Errorf("%w: %d bytes outside the sections", errFormat, len(rest))
 	}
 	return out, nil
+}
+
+// floatsOf returns the little-endian float32 of b: b itself, viewed as
+// floats, where the machine is little-endian, else a converted copy.
+func floatsOf(b []byte) []float32 {
+	n := len(b) / 4
+	if n == 0 {
+		return []float32{}
+	}
+	if littleEndian && uintptr(unsafe.Pointer(&b[0]))%4 == 0 {
+		return unsafe.Slice((*float32)(unsafe.Pointer(&b[0])), n)
+	}
+	out := make([]float32, n)
+	for i := range out {
+		out[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+	return out
 }
 
 // decoder reads uvarints, strings and floats from memory. Its first error
@@ -85,6 +111,13 @@ func readFloats(r io.Reader, n int) ([]float32, error) {
 type decoder struct {
 	b   []byte
 	err error
+}
+
+// end fails unless the section was read to its end.
+func (d *decoder) end(section string) {
+	if d.err == nil && len(d.b) > 0 {
+		d.fail("%d bytes left after the %s", len(d.b), section)
+	}
 }
 
 func (d *decoder) fail(format string, args ...any) {
@@ -117,6 +150,8 @@ func (d *decoder) bytes(n int) []byte {
 
 func (d *decoder) str() string { return string(d.bytes(d.count(len(d.b)))) }
 
+// floats copies n floats out: centroids are few, and a copy does not
+// depend on the data file staying mapped.
 func (d *decoder) floats(n int) []float32 {
 	if n < 0 || n > len(d.b)/4 {
 		d.fail("%d values wanted, %d bytes left", n, len(d.b))

@@ -30,6 +30,10 @@ import (
 //	                     groups, trained rows, largest list; groups+1 uvarint
 //	                     group starts; groups × dim and lists × dim float32
 //	                     centroids; rows × uvarint list of each row
+//	footer               the lengths of the terms (with the lengths),
+//	                     documents and clustering sections, uint64
+//	                     little-endian each, so that a load decodes them
+//	                     in parallel
 //
 // Version 1 stored chromem-go's gob export: decoding it and re-analysing
 // every text for BM25 made up four fifths of loading 100k chunks. Version
@@ -49,6 +53,8 @@ type stored struct {
 	// list of each row otherwise.
 	clusters *clustering
 	member   []int32
+	// file holds the bytes vecs points into, when they were loaded.
+	file *dataFile
 }
 
 // storedDoc is a document as the data file keeps it: enough to answer
@@ -73,9 +79,17 @@ func writeData(w io.Writer, s *stored) error {
 	bw.Write(hdr[:])
 	writeFloats(bw, s.vecs)
 	e := &encoder{w: bw}
-	e.lexicon(s.lex)
-	e.documents(s.docs)
-	e.clustering(s.clusters, s.member)
+	var footer [24]byte
+	for i, section := range []func(){
+		func() { e.lexicon(s.lex) },
+		func() { e.documents(s.docs) },
+		func() { e.clustering(s.clusters, s.member) },
+	} {
+		e.n = 0
+		section()
+		binary.LittleEndian.PutUint64(footer[8*i:], uint64(e.n))
+	}
+	bw.Write(footer[:])
 	return bw.Flush()
 }
 
@@ -100,20 +114,29 @@ func writeFloats(w io.Writer, xs []float32) {
 // encoding, so that vectors are written and read without conversion.
 var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
 
-// encoder appends uvarints and strings to a buffered writer.
+// encoder appends uvarints, strings and floats to a buffered writer,
+// counting the bytes.
 type encoder struct {
 	w   *bufio.Writer
 	buf []byte
+	n   int
 }
 
 func (e *encoder) uvarint(n int) {
 	e.buf = binary.AppendUvarint(e.buf[:0], uint64(n))
 	e.w.Write(e.buf)
+	e.n += len(e.buf)
 }
 
 func (e *encoder) str(s string) {
 	e.uvarint(len(s))
 	e.w.WriteString(s)
+	e.n += len(s)
+}
+
+func (e *encoder) floats(xs []float32) {
+	writeFloats(e.w, xs)
+	e.n += 4 * len(xs)
 }
 
 func (e *encoder) lexicon(lex *bm25) {
@@ -168,8 +191,8 @@ func (e *encoder) clustering(c *clustering, member []int32) {
 	for _, s := range c.start {
 		e.uvarint(int(s))
 	}
-	writeFloats(e.w, c.coarse)
-	writeFloats(e.w, c.lists)
+	e.floats(c.coarse)
+	e.floats(c.lists)
 	for _, m := range member {
 		e.uvarint(int(m))
 	}

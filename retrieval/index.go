@@ -47,8 +47,11 @@ type Index struct {
 	// nprobe is how many lists a search scans; Exhaustive for all.
 	nprobe int
 	// vecs holds every chunk's vector, row r for chunk r, dim float32 each;
-	// the chromem-go documents' embeddings are slices of it.
+	// the chromem-go documents' embeddings are slices of it. When the
+	// index was loaded, they are the bytes of file, which must stay
+	// reachable while a search reads them (see nearest).
 	vecs   []float32
+	file   *dataFile
 	dim    int
 	chunks []corpus.Chunk
 	byID   map[string]int
@@ -239,9 +242,16 @@ func (ix *Index) VectorSearch(ctx context.Context, qv []float32, n int) ([]strin
 	return ids, nil
 }
 
-// Vectors returns a copy of every chunk's vector, row r (dim values) for
-// chunk r, so that the bench package can scan exactly what the index
-// searches.
+// Vectors returns every chunk's vector, row r (dim values) for chunk r,
+// so that the bench package can scan exactly what the index searches. The
+// rows are the index's own, not a copy (a million 1536-dimensional rows
+// are 6 GiB): the caller must not change them.
 func (ix *Index) Vectors() (dim int, rows []float32) {
-	return ix.dim, slices.Clone(ix.vecs)
+	return ix.dim, ix.vecs
+}
+
+// QueryVector returns the vector Search compares passages with for the
+// question q, so that the bench can time the vector search alone.
+func (ix *Index) QueryVector(ctx context.Context, q string) ([]float32, error) {
+	return ix.embedQuestion(ctx, q, analysis.Expand(q))
 }

@@ -162,6 +162,9 @@ func (ix *Index) resolveNProbe(n int) int {
 
 // nearest returns the n chunks most similar to qv among the lists probed.
 func (ix *Index) nearest(ctx context.Context, qv []float32, n int) ([]scored, error) {
+	// chromem-go reads the vectors through its documents, which do not
+	// keep the mapped data file alive: the index must.
+	defer runtime.KeepAlive(ix.file)
 	cols := ix.probe(qv)
 	var out []scored
 	var err error

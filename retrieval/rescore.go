@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"math"
+	"runtime"
 	"slices"
 )
 
@@ -81,5 +82,6 @@ func (ix *Index) withLexical(vec []scored, qv []float32, lex []scored, n int) []
 		vec = append(vec, scored{doc: s.doc, score: float64(chromemSimilarity(q, row(ix.vecs, ix.dim, s.doc)))})
 	}
 	slices.SortFunc(vec, byRank)
+	runtime.KeepAlive(ix.file)
 	return vec[:min(n, len(vec))]
 }

@@ -7,8 +7,10 @@ import (
 	"hash/crc32"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/citebot/citebot/corpus"
@@ -60,8 +62,6 @@ type manifestDoc struct {
 	ModTime int64  `json:"mtime,omitempty"`
 }
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
-
 // errOldFormat marks a manifest written by another version of the format:
 // not damage, just one rebuild.
 var errOldFormat = errors.New("index format changed")
@@ -86,11 +86,32 @@ func readManifest(dir string) (manifest, error) {
 	return m, nil
 }
 
-// readStored decodes the data file named by m after checking its size, and
-// its checksum as it streams by, so that a truncated or damaged file is
-// noticed before it can yield partial results.
+// readStored maps the data file named by m, checks its size and its
+// checksum, so that a truncated or damaged file is noticed before it can
+// yield partial results, and decodes it.
 func readStored(dir string, m manifest) (*stored, error) {
-	f, err := os.Open(filepath.Join(dir, m.Data))
+	df, err := openDataFile(filepath.Join(dir, m.Data), m.Size)
+	if err != nil {
+		return nil, err
+	}
+	if checksum(df.b) != m.CRC32C {
+		return nil, fmt.Errorf("%s: checksum differs from the manifest (damaged)", m.Data)
+	}
+	s, err := decodeData(df.b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", m.Data, err)
+	}
+	s.file = df
+	return s, nil
+}
+
+// dataFile holds the bytes of a loaded data file, mapped where the system
+// allows it. The vectors of every index loaded from it are those bytes, so
+// they are released only once no index refers to the dataFile any more.
+type dataFile struct{ b []byte }
+
+func openDataFile(path string, size int64) (*dataFile, error) {
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
@@ -99,18 +120,16 @@ func readStored(dir string, m manifest) (*stored, error) {
 	if err != nil {
 		return nil, err
 	}
-	if info.Size() != m.Size {
-		return nil, fmt.Errorf("%s: %d bytes, the manifest says %d (truncated or damaged)", m.Data, info.Size(), m.Size)
+	if info.Size() != size || size > math.MaxInt {
+		return nil, fmt.Errorf("%s: %d bytes, the manifest says %d (truncated or damaged)", filepath.Base(path), info.Size(), size)
 	}
-	h := crc32.New(castagnoli)
-	s, err := readData(io.TeeReader(f, h), m.Size)
+	b, release, err := mapFile(f, int(size))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", m.Data, err)
+		return nil, err
 	}
-	if h.Sum32() != m.CRC32C {
-		return nil, fmt.Errorf("%s: checksum differs from the manifest (damaged)", m.Data)
-	}
-	return s, nil
+	df := &dataFile{b: b}
+	runtime.AddCleanup(df, func(release func()) { release() }, release)
+	return df, nil
 }
 
 // save writes the data file of s and then the manifest, each atomically,
