@@ -10,6 +10,7 @@ package analysis
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -69,6 +70,58 @@ func digitAfter(s string, i int) bool {
 // Fold lowercases s and removes diacritics and ligatures, so that spellings
 // with and without accents compare equal ("Économie" → "economie").
 func Fold(s string) string {
+	if isASCII(s) {
+		// No diacritics, ligatures or curly quotes to fold: only case.
+		// Most words are ASCII, and NFD normalisation was most of the
+		// time of detecting a document's language.
+		return strings.ToLower(s)
+	}
+	if f, ok := foldLatin(s); ok {
+		return f
+	}
+	return foldUnicode(s)
+}
+
+// latinFolds holds the fold of each character from U+0080 to U+024F (the
+// Latin supplements and extensions, which are the accented letters of
+// French and English), computed on first use by foldUnicode; "" marks a
+// character that does not fold on its own (a combining mark).
+var latinFolds = sync.OnceValue(func() []string {
+	out := make([]string, latinEnd-utf8.RuneSelf)
+	for r := rune(utf8.RuneSelf); r < latinEnd; r++ {
+		if !unicode.Is(unicode.Mn, r) {
+			out[r-utf8.RuneSelf] = foldUnicode(string(r))
+		}
+	}
+	return out
+})
+
+const latinEnd = 0x250
+
+// foldLatin folds s character by character with latinFolds, which gives
+// foldUnicode's result when every character is ASCII or in the table: NFD
+// then only decomposes each letter into itself and its own marks, which
+// folding drops. ok is false when s holds anything else.
+func foldLatin(s string) (string, bool) {
+	table := latinFolds()
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r < utf8.RuneSelf:
+			b.WriteByte(byte(unicode.ToLower(r)))
+		case r < latinEnd && table[r-utf8.RuneSelf] != "":
+			b.WriteString(table[r-utf8.RuneSelf])
+		default:
+			return "", false
+		}
+	}
+	return b.String(), true
+}
+
+// foldUnicode is Fold for any text: NFD, marks dropped, lowercased,
+// ligatures spelled out, curly apostrophes straightened.
+func foldUnicode(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range norm.NFD.String(s) {
@@ -89,6 +142,15 @@ func Fold(s string) string {
 		}
 	}
 	return b.String()
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // Stem reduces a lowercase word to its Snowball stem for lang ("fr" or "en";
