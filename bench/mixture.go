@@ -54,6 +54,10 @@ const (
 	mixQuestion = 0.95 // own direction of a question
 )
 
+// Local reports that the embedder computes on this machine: indexing may
+// call it on every core.
+func (m *Mixture) Local() bool { return true }
+
 // Fingerprint implements retrieval.Embedder.
 func (m *Mixture) Fingerprint() string {
 	return fmt.Sprintf("bench-mixture-d%d-t%d-s%d-seed%d", m.Dim, m.Topics, m.Subtopics, m.Seed)

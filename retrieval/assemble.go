@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
+	"sync/atomic"
 
 	"github.com/citebot/citebot/corpus"
 )
@@ -100,33 +102,74 @@ func (a *assembly) allocate(dim int) {
 
 // embed computes the vectors of chunks in batches, writes them (unit
 // length) into their rows, analyses their texts for BM25, and reports
-// progress after each batch.
+// progress after each batch. A local embedder (see localEmbedder) embeds
+// batches on every core while this goroutine analyses the texts in order;
+// a remote one gets one request at a time, as its API's limits expect.
 func (a *assembly) embed(ctx context.Context, emb Embedder, chunks []corpus.Chunk, progress func(done, total int)) error {
 	batch := 256
 	if b, ok := emb.(batchSizer); ok && b.BatchSize() > 0 {
 		batch = b.BatchSize() * max(1, 256/b.BatchSize())
 	}
-	for start := 0; start < len(chunks); start += batch {
-		part := chunks[start:min(start+batch, len(chunks))]
-		texts := make([]string, len(part))
-		for i, c := range part {
-			texts[i] = c.Text
-		}
-		vecs, err := emb.Embed(ctx, texts)
-		if err != nil {
-			return fmt.Errorf("embed passages: %w", err)
-		}
-		if len(vecs) != len(part) {
-			return fmt.Errorf("embedder returned %d vectors for %d passages", len(vecs), len(part))
-		}
-		for i, v := range vecs {
-			if err := a.put(a.targets[start+i], v); err != nil {
-				return err
+	n := (len(chunks) + batch - 1) / batch
+	part := func(i int) []corpus.Chunk { return chunks[i*batch : min((i+1)*batch, len(chunks))] }
+	workers := 0
+	if l, ok := emb.(localEmbedder); ok && l.Local() {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	results := make([]chan error, n)
+	for i := range results {
+		results[i] = make(chan error, 1)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	next := atomic.Int64{}
+	next.Store(1) // the first batch is embedded alone: it sets the dimension
+	for i := range n {
+		if i == 1 {
+			for range workers {
+				go func() {
+					for j := int(next.Add(1) - 1); j < n; j = int(next.Add(1) - 1) {
+						results[j] <- a.embedBatch(ctx, emb, j*batch, part(j))
+					}
+				}()
 			}
-			a.lex.add(a.targets[start+i], texts[i])
+		}
+		if i == 0 || workers == 0 {
+			results[i] <- a.embedBatch(ctx, emb, i*batch, part(i))
+		}
+		if err := <-results[i]; err != nil {
+			return err
+		}
+		for j, c := range part(i) {
+			a.lex.add(a.targets[i*batch+j], c.Text)
 		}
 		if progress != nil {
-			progress(start+len(part), len(chunks))
+			progress(i*batch+len(part(i)), len(chunks))
+		}
+	}
+	return nil
+}
+
+// localEmbedder is implemented by embedders that compute on this machine,
+// which indexing may then call from several goroutines at once.
+type localEmbedder interface{ Local() bool }
+
+// embedBatch embeds the chunks whose targets start at first.
+func (a *assembly) embedBatch(ctx context.Context, emb Embedder, first int, chunks []corpus.Chunk) error {
+	texts := make([]string, len(chunks))
+	for i, c := range chunks {
+		texts[i] = c.Text
+	}
+	vecs, err := emb.Embed(ctx, texts)
+	if err != nil {
+		return fmt.Errorf("embed passages: %w", err)
+	}
+	if len(vecs) != len(chunks) {
+		return fmt.Errorf("embedder returned %d vectors for %d passages", len(vecs), len(chunks))
+	}
+	for i, v := range vecs {
+		if err := a.put(a.targets[first+i], v); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -55,6 +55,10 @@ func NewHashed() *Hashed { return &Hashed{Dim: DefaultHashedDim} }
 // vectors from an older build are not compared with new query vectors.
 const hashedVersion = 1
 
+// Local reports that the embedder computes on this machine: indexing may
+// call it on every core.
+func (h *Hashed) Local() bool { return true }
+
 // Fingerprint implements Embedder.
 func (h *Hashed) Fingerprint() string {
 	return fmt.Sprintf("hashed-v%d-d%d", hashedVersion, h.Dim)
