@@ -10,7 +10,6 @@ package analysis
 
 import (
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -71,57 +70,16 @@ func digitAfter(s string, i int) bool {
 // with and without accents compare equal ("Économie" → "economie").
 func Fold(s string) string {
 	if isASCII(s) {
-		// No diacritics, ligatures or curly quotes to fold: only case.
-		// Most words are ASCII, and NFD normalisation was most of the
-		// time of detecting a document's language.
-		return strings.ToLower(s)
+		return strings.ToLower(s) // nothing to decompose: the common case
 	}
 	if f, ok := foldLatin(s); ok {
 		return f
 	}
-	return foldUnicode(s)
+	return foldSlow(s)
 }
 
-// latinFolds holds the fold of each character from U+0080 to U+024F (the
-// Latin supplements and extensions, which are the accented letters of
-// French and English), computed on first use by foldUnicode; "" marks a
-// character that does not fold on its own (a combining mark).
-var latinFolds = sync.OnceValue(func() []string {
-	out := make([]string, latinEnd-utf8.RuneSelf)
-	for r := rune(utf8.RuneSelf); r < latinEnd; r++ {
-		if !unicode.Is(unicode.Mn, r) {
-			out[r-utf8.RuneSelf] = foldUnicode(string(r))
-		}
-	}
-	return out
-})
-
-const latinEnd = 0x250
-
-// foldLatin folds s character by character with latinFolds, which gives
-// foldUnicode's result when every character is ASCII or in the table: NFD
-// then only decomposes each letter into itself and its own marks, which
-// folding drops. ok is false when s holds anything else.
-func foldLatin(s string) (string, bool) {
-	table := latinFolds()
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		switch {
-		case r < utf8.RuneSelf:
-			b.WriteByte(byte(unicode.ToLower(r)))
-		case r < latinEnd && table[r-utf8.RuneSelf] != "":
-			b.WriteString(table[r-utf8.RuneSelf])
-		default:
-			return "", false
-		}
-	}
-	return b.String(), true
-}
-
-// foldUnicode is Fold for any text: NFD, marks dropped, lowercased,
-// ligatures spelled out, curly apostrophes straightened.
-func foldUnicode(s string) string {
+// foldSlow is Fold by Unicode decomposition, for any script.
+func foldSlow(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range norm.NFD.String(s) {
@@ -142,6 +100,35 @@ func foldUnicode(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// latinBase maps the accented lowercase letters of French and its
+// neighbours to what Fold makes of them, so that most words fold without
+// a Unicode decomposition.
+var latinBase = map[rune]string{
+	'à': "a", 'á': "a", 'â': "a", 'ã': "a", 'ä': "a", 'å': "a", 'ç': "c", 'è': "e", 'é': "e", 'ê': "e",
+	'ë': "e", 'ì': "i", 'í': "i", 'î': "i", 'ï': "i", 'ñ': "n", 'ò': "o", 'ó': "o", 'ô': "o", 'õ': "o",
+	'ö': "o", 'ù': "u", 'ú': "u", 'û': "u", 'ü': "u", 'ý': "y", 'ÿ': "y", 'œ': "oe", 'æ': "ae", 'ß': "ss",
+	'’': "'", 'ʼ': "'", '‘': "'",
+}
+
+// foldLatin folds s when every letter of it is ASCII or in latinBase;
+// ok is false otherwise, and Fold decomposes.
+func foldLatin(s string) (string, bool) {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if r < utf8.RuneSelf {
+			b.WriteRune(unicode.ToLower(r))
+			continue
+		}
+		base, ok := latinBase[unicode.ToLower(r)]
+		if !ok {
+			return "", false
+		}
+		b.WriteString(base)
+	}
+	return b.String(), true
 }
 
 func isASCII(s string) bool {
