@@ -6,7 +6,9 @@ import (
 	"sync"
 )
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+// castagnoli is the CRC-32C table, built on first use rather than at
+// every start of citebot.
+var castagnoli = sync.OnceValue(func() *crc32.Table { return crc32.MakeTable(crc32.Castagnoli) })
 
 // checksum is the CRC-32C of b, computed in parallel parts that are then
 // combined: a million 768-dimensional vectors are 3 GiB, half a second
@@ -17,7 +19,7 @@ func checksum(b []byte) uint32 { return checksumParts(b, 64<<20) }
 func checksumParts(b []byte, part int) uint32 {
 	workers := min(runtime.GOMAXPROCS(0), (len(b)+part-1)/part)
 	if workers <= 1 {
-		return crc32.Checksum(b, castagnoli)
+		return crc32.Checksum(b, castagnoli())
 	}
 	sums := make([]uint32, workers)
 	bounds := make([]int, workers+1)
@@ -26,7 +28,7 @@ func checksumParts(b []byte, part int) uint32 {
 	}
 	var wg sync.WaitGroup
 	for w := range workers {
-		wg.Go(func() { sums[w] = crc32.Checksum(b[bounds[w]:bounds[w+1]], castagnoli) })
+		wg.Go(func() { sums[w] = crc32.Checksum(b[bounds[w]:bounds[w+1]], castagnoli()) })
 	}
 	wg.Wait()
 	sum := sums[0]

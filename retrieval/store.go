@@ -149,7 +149,7 @@ func save(dir string, m manifest, s *stored, generation int64) error {
 		}
 		generation++
 	}
-	h := crc32.New(castagnoli)
+	h := crc32.New(castagnoli())
 	var size int64
 	err := writeAtomic(filepath.Join(dir, m.Data), func(w io.Writer) error {
 		cw := &countingWriter{w: io.MultiWriter(w, h)}
