@@ -39,12 +39,12 @@ type assembly struct {
 // chunks that need embedding. A document is reused only when its file hash
 // and the hash of its chunk texts both match.
 func (l *layout) plan(prev previous, minClustered int, st *Stats) (*assembly, []corpus.Chunk) {
-	a := &assembly{rows: len(l.all)}
+	a := &assembly{rows: l.rows}
 	reused := map[string]bool{}
-	same := prev.stored != nil && prev.stored.rows == len(l.all)
+	same := prev.stored != nil && prev.stored.rows == l.rows
 	for i, d := range l.docs {
 		old, ok := prev.docs[d.ID]
-		if ok && old.Hash == d.Hash && old.Texts == l.texts[i] && old.Chunks == len(l.chunks[i]) {
+		if ok && old.Hash == d.Hash && old.Texts == l.texts[i] && old.Chunks == len(l.spans[i])/2 {
 			reused[d.ID] = true
 			st.Reused += old.Chunks
 			same = same && old.First == l.first[i]
@@ -65,7 +65,7 @@ func (l *layout) plan(prev previous, minClustered int, st *Stats) (*assembly, []
 		a.unchanged = (p.clusters != nil) == (minClustered > 0 && a.rows >= minClustered)
 		return a, nil
 	}
-	a.lex = newBM25Builder(len(l.all))
+	a.lex = newBM25Builder(l.rows)
 	var todo []corpus.Chunk
 	if prev.stored != nil {
 		a.allocate(prev.stored.dim)
@@ -76,7 +76,7 @@ func (l *layout) plan(prev previous, minClustered int, st *Stats) (*assembly, []
 	}
 	for i, d := range l.docs {
 		if !reused[d.ID] {
-			for j, c := range l.chunks[i] {
+			for j, c := range l.chunks(i) {
 				todo = append(todo, c)
 				a.targets = append(a.targets, l.first[i]+j)
 			}

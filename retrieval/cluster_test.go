@@ -33,10 +33,9 @@ func TestIncrementalUpdateJoinsNearestLists(t *testing.T) {
 	if st.Clustered != "" || st.Embedded == 0 || ix.Lists() != before.Lists() {
 		t.Fatalf("got %+v, want the new chunks embedded into the %d lists kept", st, before.Lists())
 	}
-	for _, c := range ix.chunks[len(before.chunks):] {
-		r := ix.byID[c.ID]
+	for r := before.Len(); r < ix.Len(); r++ {
 		if want := ix.clusters.assign(row(ix.vecs, ix.dim, r)); int(ix.member[r]) != want {
-			t.Errorf("%s: got list %d, want its nearest, %d", c.ID, ix.member[r], want)
+			t.Errorf("%s: got list %d, want its nearest, %d", ix.chunks.id(r), ix.member[r], want)
 		}
 	}
 	flat, _, _ := openClustered(t, "", all, -1, 0)
@@ -118,7 +117,7 @@ func TestListEmptiedByDeletions(t *testing.T) {
 	gone := map[string]bool{}
 	for r, l := range ix.member {
 		if l == emptied {
-			gone[ix.chunks[r].DocID] = true
+			gone[ix.chunks.chunk(r).DocID] = true
 		}
 	}
 	var kept []corpus.Document

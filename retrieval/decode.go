@@ -150,6 +150,17 @@ func (d *decoder) bytes(n int) []byte {
 
 func (d *decoder) str() string { return string(d.bytes(d.count(len(d.b)))) }
 
+// stringOf returns b as a string without copying it. The texts of a
+// loaded index are thus the data file's mapped bytes, like its vectors:
+// the index hands out copies only (see chunkTable), and an index that
+// does not keep the file (an update) copies them first (layout.detach).
+func stringOf(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
 // floats copies n floats out: centroids are few, and a copy does not
 // depend on the data file staying mapped.
 func (d *decoder) floats(n int) []float32 {
@@ -203,9 +214,11 @@ func (d *decoder) documents(rows int) []storedDoc {
 	for range n {
 		var sd storedDoc
 		f := [7]string{}
-		for i := range f {
+		for i := range f[:6] {
 			f[i] = d.str()
 		}
+		// The text, most of the section, is not copied: see stringOf.
+		f[6] = stringOf(d.bytes(d.count(len(d.b))))
 		sd.doc = corpus.Document{ID: f[0], Title: f[1], Date: f[2], URL: f[3], Lang: f[4], Hash: f[5], Text: f[6]}
 		chunks := d.count(rows - total)
 		sd.spans = make([]int32, 2*chunks)

@@ -53,8 +53,7 @@ type Index struct {
 	vecs   []float32
 	file   *dataFile
 	dim    int
-	chunks []corpus.Chunk
-	byID   map[string]int
+	chunks chunkTable
 	docs   map[string]DocInfo
 	order  []string // document IDs, sorted
 	lex    *bm25
@@ -129,7 +128,7 @@ func (ix *Index) setDocs(l *layout) {
 	ix.docs = make(map[string]DocInfo, len(l.docs))
 	ix.order = make([]string, 0, len(l.docs))
 	for i, d := range l.docs {
-		ix.docs[d.ID] = DocInfo{ID: d.ID, Title: d.Title, Date: d.Date, URL: d.URL, Lang: d.Lang, Chunks: len(l.chunks[i])}
+		ix.docs[d.ID] = DocInfo{ID: d.ID, Title: d.Title, Date: d.Date, URL: d.URL, Lang: d.Lang, Chunks: len(l.spans[i]) / 2}
 		ix.order = append(ix.order, d.ID)
 	}
 	slices.Sort(ix.order)
@@ -145,19 +144,11 @@ func (ix *Index) Documents() []DocInfo {
 }
 
 // Len is the number of indexed chunks.
-func (ix *Index) Len() int { return len(ix.chunks) }
+func (ix *Index) Len() int { return ix.chunks.len() }
 
 // Chunks returns the chunks of one document in order, for summaries; nil for
 // an unknown ID.
-func (ix *Index) Chunks(docID string) []corpus.Chunk {
-	var out []corpus.Chunk
-	for _, c := range ix.chunks {
-		if c.DocID == docID {
-			out = append(out, c)
-		}
-	}
-	return out
-}
+func (ix *Index) Chunks(docID string) []corpus.Chunk { return ix.chunks.docChunks(docID) }
 
 // IDF is the inverse document frequency of an analysed term over the
 // chunks (see analysis.Terms), and whether any chunk contains it; absent
@@ -170,10 +161,10 @@ func (ix *Index) IDF(term string) (float64, bool) { return ix.lex.idf(term), ix.
 // alone and returned with a *DegradedError; a cancelled ctx is an error
 // without results.
 func (ix *Index) Search(ctx context.Context, query string, k int) ([]Result, error) {
-	if k <= 0 || len(ix.chunks) == 0 {
+	if k <= 0 || ix.Len() == 0 {
 		return nil, nil
 	}
-	pool := min(max(4*k, 40), len(ix.chunks))
+	pool := min(max(4*k, 40), ix.Len())
 	// An English question is expanded with French equivalents of its words
 	// for the lexical and hashed searches; a remote embedding model is
 	// multilingual and gets the question as asked.
@@ -208,7 +199,7 @@ func (ix *Index) Search(ctx context.Context, query string, k int) ([]Result, err
 		if len(out) == k {
 			break
 		}
-		c := ix.chunks[f.doc]
+		c := ix.chunks.chunk(f.doc)
 		out = append(out, Result{
 			Chunk: c, Doc: ix.docs[c.DocID], Fused: f.score,
 			Vector: vecScore[f.doc], BM25: lexScore[f.doc],
@@ -227,7 +218,7 @@ func (ix *Index) Search(ctx context.Context, query string, k int) ([]Result, err
 // half of Search against a plain scan of the same vectors; answering
 // questions goes through Search.
 func (ix *Index) VectorSearch(ctx context.Context, qv []float32, n int) ([]string, error) {
-	n = min(n, len(ix.chunks))
+	n = min(n, ix.Len())
 	if n <= 0 {
 		return nil, nil
 	}
@@ -237,7 +228,7 @@ func (ix *Index) VectorSearch(ctx context.Context, qv []float32, n int) ([]strin
 	}
 	ids := make([]string, len(res))
 	for i, r := range res {
-		ids[i] = ix.chunks[r.doc].ID
+		ids[i] = ix.chunks.id(r.doc)
 	}
 	return ids, nil
 }

@@ -135,7 +135,10 @@ func build(ctx context.Context, a *assembly, todo []corpus.Chunk, lay *layout, p
 	}
 	ix.nprobe = ix.resolveNProbe(opts.NProbe)
 	ix.setDocs(lay)
-	if err := ix.install(ctx, lay.all); err != nil {
+	if !a.reuseAll {
+		lay.detach() // the new index does not keep the old data file
+	}
+	if err := ix.install(ctx, newChunkTable(lay)); err != nil {
 		return nil, err
 	}
 	return ix, nil

@@ -11,8 +11,6 @@ import (
 	"sync/atomic"
 
 	chromem "github.com/philippgille/chromem-go"
-
-	"github.com/citebot/citebot/corpus"
 )
 
 // A clustered index (an inverted file, IVF) splits its vectors into about
@@ -54,7 +52,7 @@ func defaultNProbe(k int, builtin bool) int {
 // install puts the chunks, whose vectors are ix.vecs, in chromem-go: one
 // collection, or one per list when ix.clusters is set. Lists are filled
 // concurrently: chromem-go checks every vector's norm as it is added.
-func (ix *Index) install(ctx context.Context, chunks []corpus.Chunk) error {
+func (ix *Index) install(ctx context.Context, chunks chunkTable) error {
 	ix.chunks = chunks
 	lists := [][]int32{nil}
 	if ix.clusters != nil {
@@ -63,7 +61,7 @@ func (ix *Index) install(ctx context.Context, chunks []corpus.Chunk) error {
 			lists[l] = append(lists[l], int32(r))
 		}
 	} else {
-		lists[0] = make([]int32, len(chunks))
+		lists[0] = make([]int32, chunks.len())
 		for r := range lists[0] {
 			lists[0][r] = int32(r)
 		}
@@ -93,10 +91,6 @@ func (ix *Index) install(ctx context.Context, chunks []corpus.Chunk) error {
 	if err := failed.Load(); err != nil {
 		return *err
 	}
-	ix.byID = make(map[string]int, len(chunks))
-	for i, c := range chunks {
-		ix.byID[c.ID] = i
-	}
 	return nil
 }
 
@@ -108,10 +102,11 @@ func (ix *Index) fill(ctx context.Context, col *chromem.Collection, rows []int32
 		if i%1024 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
-		c := ix.chunks[r]
-		doc := chromem.Document{ID: c.ID, Embedding: row(ix.vecs, ix.dim, int(r)), Content: c.Text}
+		// No content either: results are found again by ID, and a text
+		// kept by chromem-go would keep a mapped data file alive.
+		doc := chromem.Document{ID: ix.chunks.id(int(r)), Embedding: row(ix.vecs, ix.dim, int(r))}
 		if err := col.AddDocument(ctx, doc); err != nil {
-			return fmt.Errorf("add passage %s: %w", c.ID, err)
+			return fmt.Errorf("add passage %s: %w", doc.ID, err)
 		}
 	}
 	if col.Count() != len(rows) {
@@ -255,7 +250,7 @@ func (ix *Index) query(ctx context.Context, col *chromem.Collection, qv []float3
 	}
 	out := make([]scored, 0, len(res))
 	for _, r := range res {
-		if i, ok := ix.byID[r.ID]; ok {
+		if i, ok := ix.chunks.row(r.ID); ok {
 			out = append(out, scored{doc: i, score: float64(r.Similarity)})
 		}
 	}

@@ -132,7 +132,8 @@ func TestChromemSimilarityIsChromemGos(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, r := range res {
-			if got := chromemSimilarity(chromemQuery(qv), row(ix.vecs, ix.dim, ix.byID[r.ID])); got != r.Similarity {
+			i, ok := ix.chunks.row(r.ID)
+			if got := chromemSimilarity(chromemQuery(qv), row(ix.vecs, ix.dim, i)); !ok || got != r.Similarity {
 				t.Errorf("%q, %s: got %v, chromem-go says %v", q, r.ID, got, r.Similarity)
 			}
 		}

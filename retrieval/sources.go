@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"strconv"
+	"strings"
 	"sync/atomic"
 
 	"github.com/citebot/citebot/corpus"
@@ -19,9 +20,13 @@ type source struct {
 
 // resolved is a source once its document and chunks are known.
 type resolved struct {
-	doc    corpus.Document
-	chunks []corpus.Chunk
-	texts  string // textsHash of chunks
+	doc corpus.Document
+	// spans holds each chunk's start and end offsets in doc.Text.
+	spans []int32
+	texts string // textsHash of the chunks
+	// stored is true when doc came from the data file, whose mapped bytes
+	// its text then is.
+	stored bool
 	// name, size and mtime (Unix nanoseconds) identify the file; empty
 	// and 0 for a document given already parsed.
 	name        string
@@ -102,18 +107,12 @@ func resolveOne(src source, prev previous, kept map[string]*storedDoc, opts corp
 
 func chunked(d corpus.Document, opts corpus.ChunkOptions, size, mtime int64) resolved {
 	cs := corpus.ChunkDocument(d, opts)
-	return resolved{doc: d, chunks: cs, texts: textsHash(cs), size: size, mtime: mtime}
+	return resolved{doc: d, spans: spansOf(cs), texts: textsHash(cs), size: size, mtime: mtime}
 }
 
-// fromStored rebuilds a document and its chunks from the data file.
+// fromStored takes a document and its chunks from the data file.
 func fromStored(sd *storedDoc, texts, name string, size, mtime int64) resolved {
-	d := sd.doc
-	cs := make([]corpus.Chunk, len(sd.spans)/2)
-	for i := range cs {
-		start, end := int(sd.spans[2*i]), int(sd.spans[2*i+1])
-		cs[i] = corpus.Chunk{ID: d.ID + "#" + strconv.Itoa(i), DocID: d.ID, Text: d.Text[start:end], Start: start, End: end}
-	}
-	return resolved{doc: d, chunks: cs, texts: texts, name: name, size: size, mtime: mtime}
+	return resolved{doc: sd.doc, spans: sd.spans, texts: texts, stored: true, name: name, size: size, mtime: mtime}
 }
 
 // claimID lets the first source of an ID have it, as corpus.Load does.
@@ -138,29 +137,55 @@ func (s source) name() string {
 	return s.doc.ID
 }
 
-// layout is where each chunk of the corpus goes: row r of the vectors and
-// of BM25 is chunk all[r], documents in corpus order.
+// layout is where each chunk of the corpus goes: rows first[i] onwards of
+// the vectors and of BM25 are the chunks of docs[i], documents in corpus
+// order.
 type layout struct {
-	docs   []corpus.Document
-	chunks [][]corpus.Chunk // per document
-	first  []int            // row of each document's first chunk
-	texts  []string         // hash of each document's chunk texts
+	docs  []corpus.Document
+	spans [][]int32 // per document, each chunk's start and end
+	first []int     // row of each document's first chunk
+	texts []string  // hash of each document's chunk texts
+	// stored marks the documents taken from the data file.
+	stored []bool
 	// name, size and mtime identify each document's file, empty and 0
 	// for documents given already parsed.
 	name        []string
 	size, mtime []int64
-	all         []corpus.Chunk
+	rows        int
 }
 
 func (l *layout) add(r resolved) {
 	l.docs = append(l.docs, r.doc)
-	l.chunks = append(l.chunks, r.chunks)
-	l.first = append(l.first, len(l.all))
+	l.spans = append(l.spans, r.spans)
+	l.first = append(l.first, l.rows)
 	l.texts = append(l.texts, r.texts)
+	l.stored = append(l.stored, r.stored)
 	l.name = append(l.name, r.name)
 	l.size = append(l.size, r.size)
 	l.mtime = append(l.mtime, r.mtime)
-	l.all = append(l.all, r.chunks...)
+	l.rows += len(r.spans) / 2
+}
+
+// chunks returns the chunks of document i.
+func (l *layout) chunks(i int) []corpus.Chunk {
+	d, sp := l.docs[i], l.spans[i]
+	out := make([]corpus.Chunk, len(sp)/2)
+	for j := range out {
+		start, end := int(sp[2*j]), int(sp[2*j+1])
+		out[j] = corpus.Chunk{ID: d.ID + "#" + strconv.Itoa(j), DocID: d.ID, Text: d.Text[start:end], Start: start, End: end}
+	}
+	return out
+}
+
+// detach copies the texts of the documents taken from the data file, for
+// an index that will not keep that file mapped.
+func (l *layout) detach() {
+	for i, stored := range l.stored {
+		if stored {
+			l.docs[i].Text = strings.Clone(l.docs[i].Text)
+			l.stored[i] = false
+		}
+	}
 }
 
 // textsHash identifies a document's chunk texts: 128 bits of SHA-256 over
@@ -178,7 +203,7 @@ func textsHash(chunks []corpus.Chunk) string {
 func (l *layout) manifestDocs() map[string]manifestDoc {
 	m := make(map[string]manifestDoc, len(l.docs))
 	for i, d := range l.docs {
-		m[d.ID] = manifestDoc{Hash: d.Hash, Chunks: len(l.chunks[i]), First: l.first[i], Texts: l.texts[i],
+		m[d.ID] = manifestDoc{Hash: d.Hash, Chunks: len(l.spans[i]) / 2, First: l.first[i], Texts: l.texts[i],
 			Name: l.name[i], Size: l.size[i], ModTime: l.mtime[i]}
 	}
 	return m
@@ -188,7 +213,7 @@ func (l *layout) manifestDocs() map[string]manifestDoc {
 func (l *layout) storedDocs() []storedDoc {
 	out := make([]storedDoc, len(l.docs))
 	for i, d := range l.docs {
-		out[i] = storedDoc{doc: d, spans: spansOf(l.chunks[i])}
+		out[i] = storedDoc{doc: d, spans: l.spans[i]}
 	}
 	return out
 }
