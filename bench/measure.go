@@ -93,9 +93,9 @@ type Result struct {
 	HeapInuse uint64 `json:"heap_inuse_bytes"`
 	RSS       int64  `json:"rss_bytes"`
 	// IndexHeap is the heap the loaded index added; PerChunkBeyondVector
-	// is that per chunk, less the vector itself. It includes the
-	// documents' texts (TextPerChunk of it), which the index now keeps
-	// rather than the caller.
+	// is that per chunk. The vectors and the documents' texts are not in
+	// it: they are the mapped data file (page cache, counted in RSS).
+	// TextPerChunk is about what the texts add to each chunk there.
 	IndexHeap            int64   `json:"index_heap_bytes"`
 	PerChunkBeyondVector float64 `json:"per_chunk_beyond_vector_bytes"`
 	TextPerChunk         float64 `json:"text_per_chunk_bytes"`

@@ -93,7 +93,9 @@ func (r *Result) load(ctx context.Context, corpusDir string, opts retrieval.Opti
 	r.HeapInuse = settledHeap()
 	r.RSS = procStatus("VmRSS:")
 	r.IndexHeap = int64(r.HeapInuse) - int64(before)
-	r.PerChunkBeyondVector = float64(r.IndexHeap)/float64(r.Chunks) - float64(4*r.Dim)
+	// The vectors are the mapped data file, not heap: everything the heap
+	// gained is beyond them.
+	r.PerChunkBeyondVector = float64(r.IndexHeap) / float64(r.Chunks)
 	// The documents' texts are about the corpus files' bytes.
 	text, err := dirSize(corpusDir)
 	if err != nil {

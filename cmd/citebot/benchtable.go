@@ -56,8 +56,8 @@ func printBench(w io.Writer, rs []bench.Result) error {
 	row("floor: unrolled, all cores (ms)", num("%.2f", func(r bench.Result) float64 { return r.Unrolled2P50Ms }))
 	row("heap in use (MiB)", func(r bench.Result) string { return mib(int64(r.HeapInuse)) })
 	row("RSS (MiB)", func(r bench.Result) string { return mib(r.RSS) })
-	row("index heap/chunk beyond vector (B)", num("%.0f", func(r bench.Result) float64 { return r.PerChunkBeyondVector }))
-	row("  of which text, about (B)", num("%.0f", func(r bench.Result) float64 { return r.TextPerChunk }))
+	row("index heap/chunk, beyond vector (B)", num("%.0f", func(r bench.Result) float64 { return r.PerChunkBeyondVector }))
+	row("  + text in the mapped file, about (B)", num("%.0f", func(r bench.Result) float64 { return r.TextPerChunk }))
 	row("pipeline to prompt p50 (ms)", num("%.2f", func(r bench.Result) float64 { return r.PipelineP50Ms }))
 	if err := tw.Flush(); err != nil {
 		return err
