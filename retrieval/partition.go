@@ -37,16 +37,18 @@ const Exhaustive = -1
 // for an index of k lists: the smallest share of them that kept the hybrid
 // recall@10 at or above 0.98 against the exhaustive search on the bench
 // corpora (BENCHMARKS.md). The built-in embedder's vectors are bags of
-// hashed words with little cluster structure, and need about a sixth of
-// the lists; vectors from an embedding model gather by topic, and a few
-// percent are enough. Never fewer than 8 lists: a small index can afford
-// them.
+// hashed words with little cluster structure, and the vector half's best
+// matches for a question are often near-noise similarities that no list
+// holds more than another: it takes 3 lists in 10 at a million chunks,
+// and 48 at 20,000 (a third). Vectors from an embedding model gather by
+// topic, and a few percent of the lists are enough. Never fewer than 8
+// lists: a small index can afford them.
 func defaultNProbe(k int, builtin bool) int {
-	share := k / 32
+	n := max(8, k/32)
 	if builtin {
-		share = (k + 5) / 6
+		n = max(48, 3*k/10)
 	}
-	return min(k, max(8, share))
+	return min(k, n)
 }
 
 // install puts the chunks, whose vectors are ix.vecs, in chromem-go: one
