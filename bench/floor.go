@@ -2,10 +2,13 @@ package bench
 
 import (
 	"bufio"
+	"cmp"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -67,6 +70,45 @@ func dot4(q, row []float32) float32 {
 	return (s0 + s1) + (s2 + s3)
 }
 
+// timeScan times a scan of flat for each question vector, its rows split
+// between workers goroutines (0: one per core).
+func timeScan(flat []float32, qvs [][]float32, dot func(a, b []float32) float32, workers int) []time.Duration {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	ds := make([]time.Duration, len(qvs))
+	for i, qv := range qvs {
+		start := time.Now()
+		scanParallel(flat, qv, vectorPool, dot, workers)
+		ds[i] = time.Since(start)
+	}
+	return ds
+}
+
+// scanParallel is scanTop over workers contiguous parts of the rows,
+// merged.
+func scanParallel(flat, q []float32, n int, dot func(a, b []float32) float32, workers int) []hit {
+	if workers == 1 {
+		return scanTop(flat, q, n, dot)
+	}
+	rows := len(flat) / len(q)
+	parts := make([][]hit, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := rows*w/workers, rows*(w+1)/workers
+		wg.Go(func() {
+			parts[w] = scanTop(flat[lo*len(q):hi*len(q)], q, n, dot)
+			for i := range parts[w] {
+				parts[w][i].i += lo
+			}
+		})
+	}
+	wg.Wait()
+	all := slices.Concat(parts...)
+	slices.SortFunc(all, func(a, b hit) int { return cmp.Compare(b.score, a.score) })
+	return all[:min(n, len(all))]
+}
+
 // percentile is the nearest-rank p-th percentile of ds (which it sorts).
 func percentile(ds []time.Duration, p int) time.Duration {
 	if len(ds) == 0 {
@@ -77,9 +119,10 @@ func percentile(ds []time.Duration, p int) time.Duration {
 	return ds[max(i-1, 0)]
 }
 
-// rss is the resident set size from /proc/self/status (VmRSS), in bytes;
-// 0 where that file does not exist (not Linux).
-func rss() int64 {
+// procStatus reads a memory figure of /proc/self/status ("VmRSS:" for
+// the resident set, "VmHWM:" for its peak), in bytes; 0 where that file
+// does not exist (not Linux).
+func procStatus(key string) int64 {
 	f, err := os.Open("/proc/self/status")
 	if err != nil {
 		return 0
@@ -87,7 +130,7 @@ func rss() int64 {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:")
+		rest, ok := strings.CutPrefix(sc.Text(), key)
 		if !ok {
 			continue
 		}

@@ -7,6 +7,8 @@ package bench
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -19,19 +21,47 @@ import (
 // most one article more). The same n and seed always give the same corpus,
 // so runs on different machines index identical text.
 func Generate(n int, seed uint64) ([]corpus.Document, error) {
+	var docs []corpus.Document
+	err := generate(n, seed, func(name string, raw []byte, d corpus.Document) error {
+		docs = append(docs, d)
+		return nil
+	})
+	return docs, err
+}
+
+// WriteCorpus writes the articles of Generate(n, seed) into dir as text
+// files, as a corpus directory (CITEBOT_CORPUS) would hold them, and
+// returns the number of chunks they make.
+func WriteCorpus(dir string, n int, seed uint64) (int, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return 0, err
+	}
+	chunks := 0
+	err := generate(n, seed, func(name string, raw []byte, d corpus.Document) error {
+		chunks += len(corpus.ChunkDocument(d, corpus.DefaultChunkOptions()))
+		return os.WriteFile(filepath.Join(dir, name), raw, 0o644)
+	})
+	return chunks, err
+}
+
+// generate makes articles until they hold n chunks, handing each to emit
+// with its file name, its bytes and its parsed document.
+func generate(n int, seed uint64, emit func(name string, raw []byte, d corpus.Document) error) error {
 	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	opts := corpus.DefaultChunkOptions()
-	var docs []corpus.Document
-	for total := 0; total < n; {
-		name := fmt.Sprintf("bench_%06d.txt", len(docs))
-		d, err := corpus.Parse(name, []byte(article(r)))
+	for i, total := 0, 0; total < n; i++ {
+		name := fmt.Sprintf("bench_%06d.txt", i)
+		raw := []byte(article(r))
+		d, err := corpus.Parse(name, raw)
 		if err != nil {
-			return nil, fmt.Errorf("generate %s: %w", name, err)
+			return fmt.Errorf("generate %s: %w", name, err)
 		}
-		docs = append(docs, d)
+		if err := emit(name, raw, d); err != nil {
+			return err
+		}
 		total += len(corpus.ChunkDocument(d, opts))
 	}
-	return docs, nil
+	return nil
 }
 
 // Questions returns n questions in the style of the generated articles,

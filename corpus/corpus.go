@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -64,33 +63,18 @@ func Default() fs.FS {
 // asks) files the operator never put in the corpus, such as /etc/passwd.
 var ErrOutsideCorpus = errors.New("symbolic link to a file outside the corpus directory")
 
-// LoadDir loads the corpus in directory dir (CITEBOT_CORPUS). A missing
-// directory is an error that names it, because a mistyped path would
-// otherwise look like an empty corpus. Symbolic links are followed only
-// when their target is inside dir; the others are skipped with
-// ErrOutsideCorpus. Files are read through an os.Root, so a link changed
-// after that check still cannot lead out of dir.
+// LoadDir loads the corpus in directory dir (CITEBOT_CORPUS): ScanDir,
+// then every file read and parsed. A missing directory is an error that
+// names it, because a mistyped path would otherwise look like an empty
+// corpus.
 func LoadDir(dir string) ([]Document, []Skipped, error) {
-	info, err := os.Stat(dir)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return nil, nil, &dirError{dir: dir, msg: "no such directory", err: err}
-	case err != nil:
-		return nil, nil, &dirError{dir: dir, msg: err.Error(), err: err}
-	case !info.IsDir():
-		return nil, nil, &dirError{dir: dir, msg: "not a directory"}
-	}
-	root, err := os.OpenRoot(dir)
+	files, skipped, err := ScanDir(dir)
 	if err != nil {
-		return nil, nil, &dirError{dir: dir, msg: err.Error(), err: err}
+		return nil, skipped, err
 	}
-	defer root.Close()
-	base, err := filepath.EvalSymlinks(dir)
-	if err != nil {
-		return nil, nil, &dirError{dir: dir, msg: err.Error(), err: err}
-	}
-	docs, skipped, err := load(root.FS(), func(name string) error { return linkInside(base, name) })
-	if err != nil {
+	docs, skipped := parseAll(files, skipped)
+	if len(docs) == 0 {
+		err := NoDocuments(skipped)
 		return nil, skipped, &dirError{dir: dir, msg: err.Error(), err: err}
 	}
 	return docs, skipped, nil
@@ -112,66 +96,45 @@ func (e *dirError) Unwrap() error { return e.err }
 // than failing the whole corpus; err is set only when fsys cannot be read at
 // all or when no usable document remains.
 func Load(fsys fs.FS) (docs []Document, skipped []Skipped, err error) {
-	return load(fsys, nil)
-}
-
-// load is Load with a check of each symbolic link to an article, by its
-// name in fsys; nil accepts every link.
-func load(fsys fs.FS, checkLink func(name string) error) (docs []Document, skipped []Skipped, err error) {
-	byID := map[string]string{} // ID → path of the file that claimed it
-	walkErr := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if name == "." {
-				return err
-			}
-			skipped = append(skipped, Skipped{Name: name, Err: err})
-			return skipDir(d)
-		}
-		if d.IsDir() {
-			if name != "." && strings.HasPrefix(d.Name(), ".") {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if !isArticle(name) {
-			return nil
-		}
-		if d.Type()&fs.ModeSymlink != 0 && checkLink != nil {
-			if err := checkLink(name); err != nil {
-				skipped = append(skipped, Skipped{Name: name, Err: err})
-				return nil
-			}
-		}
-		doc, err := loadFile(fsys, name, byID)
-		if err != nil {
-			skipped = append(skipped, Skipped{Name: name, Err: err})
-			return nil
-		}
-		byID[doc.ID] = name
-		docs = append(docs, doc)
-		return nil
-	})
-	if walkErr != nil {
-		return nil, skipped, fmt.Errorf("read corpus: %w", walkErr)
+	files, skipped, err := Scan(fsys)
+	if err != nil {
+		return nil, skipped, err
 	}
+	docs, skipped = parseAll(files, skipped)
 	if len(docs) == 0 {
-		return nil, skipped, noDocuments(skipped)
+		return nil, skipped, NoDocuments(skipped)
 	}
-	slices.SortFunc(docs, func(a, b Document) int { return strings.Compare(a.ID, b.ID) })
 	return docs, skipped, nil
 }
 
-// loadFile reads and parses one file, refusing an ID already taken.
-func loadFile(fsys fs.FS, name string, byID map[string]string) (Document, error) {
-	id := docID(name)
+// parseAll reads and parses files in order; the first file to give a
+// document claims its ID, and a later one with the same ID is skipped.
+func parseAll(files []File, skipped []Skipped) ([]Document, []Skipped) {
+	var docs []Document
+	byID := map[string]string{} // ID → path of the file that claimed it
+	for _, f := range files {
+		doc, err := f.Parse()
+		if err == nil {
+			err = claim(byID, f.Name, doc.ID)
+		}
+		if err != nil {
+			skipped = append(skipped, Skipped{Name: f.Name, Err: err})
+			continue
+		}
+		docs = append(docs, doc)
+	}
+	slices.SortFunc(docs, func(a, b Document) int { return strings.Compare(a.ID, b.ID) })
+	return docs, skipped
+}
+
+// claim records that the file name gives the document id, unless an
+// earlier file did: IDs are the contract that citations rely on.
+func claim(byID map[string]string, name, id string) error {
 	if first, ok := byID[id]; ok {
-		return Document{}, fmt.Errorf("%s: duplicate document ID %q, already loaded from %s", name, id, first)
+		return fmt.Errorf("%s: duplicate document ID %q, already loaded from %s", name, id, first)
 	}
-	raw, err := fs.ReadFile(fsys, name)
-	if err != nil {
-		return Document{}, err
-	}
-	return Parse(name, raw)
+	byID[id] = name
+	return nil
 }
 
 // linkInside accepts the symbolic link name (slash-separated, relative to
@@ -198,7 +161,9 @@ func skipDir(d fs.DirEntry) error {
 	return nil
 }
 
-func noDocuments(skipped []Skipped) error {
+// NoDocuments is the error of a corpus without a usable document, with
+// the reason each file was skipped.
+func NoDocuments(skipped []Skipped) error {
 	if len(skipped) == 0 {
 		return fmt.Errorf("%w: no .txt or .md file found", ErrNoDocuments)
 	}

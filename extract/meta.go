@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -62,13 +61,13 @@ func (m *markup) readElement(n *html.Node) {
 	switch {
 	case m.author == "" && (strings.Contains(marks, "author") || strings.Contains(marks, "auteur")):
 		m.author = cleanAuthor(textOf(n))
-	case m.byline == "" && bylineClass.MatchString(marks):
+	case m.byline == "" && bylineClass().MatchString(marks):
 		m.byline = bylineIn(textOf(n))
 	}
 }
 
 // bylineClass names the elements that print "par Prénom Nom".
-var bylineClass = regexp.MustCompile(`byline|signature|infos|meta|credit`)
+var bylineClass = lazyRegexp(`byline|signature|infos|meta|credit`)
 
 // readMeta keeps the author and date from one meta tag.
 func (m *markup) readMeta(key, content string) {
@@ -109,7 +108,7 @@ func textOf(n *html.Node) string {
 }
 
 // titleSeparators split a <title> into the article's title and the site's name.
-var titleSeparators = regexp.MustCompile(` [|—–-] `)
+var titleSeparators = lazyRegexp(` [|—–-] `)
 
 // chooseTitle prefers the page's <h1> when the <title> merely wraps it with
 // the site's name or a rubric ("Tribune. « … »", "Site | Title"); without
@@ -119,7 +118,7 @@ func chooseTitle(title string, m markup) string {
 	if m.h1 != "" && (title == "" || (strings.Contains(title, m.h1) && title != m.h1)) {
 		return m.h1
 	}
-	if parts := titleSeparators.Split(title, -1); len(parts) > 1 {
+	if parts := titleSeparators().Split(title, -1); len(parts) > 1 {
 		for _, p := range parts {
 			if m.lines[strings.TrimSpace(p)] {
 				return strings.TrimSpace(p)
@@ -130,16 +129,16 @@ func chooseTitle(title string, m markup) string {
 }
 
 // authorPrefix strips "Par", "By" and "Propos recueillis par".
-var authorPrefix = regexp.MustCompile(`(?i)^(propos recueillis par|publié par|écrit par|par|by)\s+`)
+var authorPrefix = lazyRegexp(`(?i)^(propos recueillis par|publié par|écrit par|par|by)\s+`)
 
 // authorTail cuts what follows a name in a byline: a date, a role, a dash.
-var authorTail = regexp.MustCompile(`\s*(,| — | – | - | · | \| |\ble\s+\d|\bpublié|\bmis à jour|\bupdated).*$`)
+var authorTail = lazyRegexp(`\s*(,| — | – | - | · | \| |\ble\s+\d|\bpublié|\bmis à jour|\bupdated).*$`)
 
 // cleanAuthor reduces a byline to the name it holds.
 func cleanAuthor(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
-	s = authorPrefix.ReplaceAllString(s, "")
-	s = authorTail.ReplaceAllString(s, "")
+	s = authorPrefix().ReplaceAllString(s, "")
+	s = authorTail().ReplaceAllString(s, "")
 	if len([]rune(s)) > 60 {
 		return "" // a sentence, not a name
 	}
@@ -147,7 +146,7 @@ func cleanAuthor(s string) string {
 }
 
 // bylineName finds "par Prénom Nom" (or "by") in a line of text.
-var bylineName = regexp.MustCompile(`(?:^|\s)(?:[Pp]ar|[Bb]y)\s+(\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}[\p{L}'’-]+){1,2})`)
+var bylineName = lazyRegexp(`(?:^|\s)(?:[Pp]ar|[Bb]y)\s+(\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}[\p{L}'’-]+){1,2})`)
 
 // headLines is how far into a text a byline or a date is looked for.
 const headLines = 10
@@ -159,7 +158,7 @@ func bylineIn(text string) string {
 		if i == headLines || len(line) > 200 {
 			continue
 		}
-		if m := bylineName.FindStringSubmatch(line); m != nil {
+		if m := bylineName().FindStringSubmatch(line); m != nil {
 			return m[1]
 		}
 	}
@@ -186,7 +185,7 @@ var months = map[string]time.Month{
 }
 
 // textDate matches "5 novembre 2023", "1er mai 2024", "9 April 2024" and "15/01/2024".
-var textDate = regexp.MustCompile(`(?i)\b(\d{1,2})(?:er)?\s+(\p{L}+)\s+(\d{4})\b|\b(\d{1,2})/(\d{1,2})/(\d{4})\b`)
+var textDate = lazyRegexp(`(?i)\b(\d{1,2})(?:er)?\s+(\p{L}+)\s+(\d{4})\b|\b(\d{1,2})/(\d{1,2})/(\d{4})\b`)
 
 // dateIn finds a written date in the first lines of the text, where
 // articles without date markup print it.
@@ -195,7 +194,7 @@ func dateIn(text string) string {
 		if i == headLines || len(line) > 200 {
 			continue
 		}
-		for _, m := range textDate.FindAllStringSubmatch(line, -1) {
+		for _, m := range textDate().FindAllStringSubmatch(line, -1) {
 			if d := dateOf(m); d != "" {
 				return d
 			}

@@ -2,7 +2,6 @@ package prompts
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 )
 
@@ -99,7 +98,7 @@ func question(q string) (string, error) {
 
 // langCodeRE is a language code as BCP 47 writes it, which also keeps a
 // code from carrying text into the prompt.
-var langCodeRE = regexp.MustCompile(`^[a-z]{2,3}(-[a-z0-9]{2,8})*$`)
+var langCodeRE = lazyRegexp(`^[a-z]{2,3}(-[a-z0-9]{2,8})*$`)
 
 // langCode normalises a language code to lower case; "" is allowed unless
 // required, and the templates then fall back to the question's language.
@@ -108,7 +107,7 @@ func langCode(code string, required bool) (string, error) {
 	switch {
 	case code == "" && required:
 		return "", fmt.Errorf("no language: %w", errInvalid)
-	case code != "" && !langCodeRE.MatchString(code):
+	case code != "" && !langCodeRE().MatchString(code):
 		return "", fmt.Errorf("language code %q: %w", code, errInvalid)
 	}
 	return code, nil

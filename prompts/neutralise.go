@@ -3,7 +3,6 @@ package prompts
 import (
 	"fmt"
 	"github.com/citebot/citebot/cite"
-	"regexp"
 	"strings"
 	"text/template"
 )
@@ -23,16 +22,16 @@ var (
 	// controls) or combining mark, which a reader or a model does not see:
 	// "<\u200bpassage" reads as "<passage". A "<" before a digit or a space
 	// and a digit ("< 5 %") is not matched.
-	tagOpenRE = regexp.MustCompile(`[<＜﹤](` + tagGap + `[/\\!?|]*` + tagGap + `[\pL_|])`)
+	tagOpenRE = lazyRegexp(`[<＜﹤](` + tagGap + `[/\\!?|]*` + tagGap + `[\pL_|])`)
 
 	// bracketNumRE matches a bracketed number or list of numbers, which the
 	// model could take for one of our citation markers or for a passage
 	// header such as "[9] Title".
-	bracketNumRE = regexp.MustCompile(`[\[［]` + tagGap + `(\d+(?:` + tagGap + `[,;–-]` + tagGap + `\d+)*)` + tagGap + `[\]］]`)
+	bracketNumRE = lazyRegexp(`[\[［]` + tagGap + `(\d+(?:` + tagGap + `[,;–-]` + tagGap + `\d+)*)` + tagGap + `[\]］]`)
 
 	// controlRE matches control characters other than newline and tab,
 	// which have no place in a prompt and could hide text from a reviewer.
-	controlRE = regexp.MustCompile(`[\x00-\x08\x0b-\x1f\x7f]`)
+	controlRE = lazyRegexp(`[\x00-\x08\x0b-\x1f\x7f]`)
 )
 
 // The replacers are built once rather than for every text they rewrite,
@@ -68,9 +67,9 @@ func data(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")
 	s = lineSeparators.Replace(s)
-	s = controlRE.ReplaceAllString(s, "")
-	s = tagOpenRE.ReplaceAllString(s, "‹$1")
-	s = bracketNumRE.ReplaceAllString(s, "($1)")
+	s = controlRE().ReplaceAllString(s, "")
+	s = tagOpenRE().ReplaceAllString(s, "‹$1")
+	s = bracketNumRE().ReplaceAllString(s, "($1)")
 	return strings.TrimSpace(s)
 }
 

@@ -23,7 +23,7 @@ func tags(t *testing.T, user string) []string {
 	for i, line := range strings.Split(user, "\n") {
 		m := tagLineRE.FindStringSubmatch(line)
 		if m == nil {
-			if tagOpenRE.MatchString(line) {
+			if tagOpenRE().MatchString(line) {
 				t.Errorf("line %d holds a tag-like sequence outside our tags: %q", i+1, line)
 			}
 			continue

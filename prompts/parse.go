@@ -1,7 +1,6 @@
 package prompts
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -9,7 +8,7 @@ import (
 // model decorates it: "QUERY: …", "**Query:** …", "- **TRANSLATION**: …",
 // "Translation : …". Small models sometimes translate the labels into
 // French, so TRADUCTION and REQUÊTE are read too.
-var rewriteLineRE = regexp.MustCompile(`(?i)^[\s*_#>•\-` + "`" + `]*(query|requête|requete|translation|traduction)[\s*_` + "`" + `]*[:：][\s*_]*(.*)$`)
+var rewriteLineRE = lazyRegexp(`(?i)^[\s*_#>•\-` + "`" + `]*(query|requête|requete|translation|traduction)[\s*_` + "`" + `]*[:：][\s*_]*(.*)$`)
 
 // ParseRewrite reads the model's reply to a Rewrite prompt.
 //
@@ -19,7 +18,7 @@ var rewriteLineRE = regexp.MustCompile(`(?i)^[\s*_#>•\-` + "`" + `]*(query|req
 // before, between or after, are ignored.
 func ParseRewrite(reply string) (query, translation string, ok bool) {
 	for _, line := range strings.Split(reply, "\n") {
-		m := rewriteLineRE.FindStringSubmatch(strings.TrimSpace(line))
+		m := rewriteLineRE().FindStringSubmatch(strings.TrimSpace(line))
 		if m == nil {
 			continue
 		}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
+	"sync/atomic"
 
 	"github.com/citebot/citebot/corpus"
 )
@@ -19,22 +21,30 @@ type assembly struct {
 	// unchanged is true when the persisted index is used exactly as
 	// loaded: nothing to embed, nothing moved, nothing to save.
 	unchanged bool
-	prevLex   *bm25
-	lex       *bm25Builder
+	// reuseAll is true when every row is the persisted one, in place;
+	// unchanged too unless the index must be clustered or no longer be.
+	reuseAll bool
+	prevLex  *bm25
+	lex      *bm25Builder
 	// targets are the rows of the chunks being embedded, in order.
 	targets []int
+	// moves maps each persisted row to its new row, -1 when dropped; nil
+	// when nothing was persisted or every row is reused in place.
+	moves []int32
+	// file holds vecs when they are the persisted data file's bytes.
+	file *dataFile
 }
 
 // plan decides which documents keep their persisted rows and returns the
 // chunks that need embedding. A document is reused only when its file hash
 // and the hash of its chunk texts both match.
-func (l *layout) plan(prev *stored, prevDocs map[string]manifestDoc, st *Stats) (*assembly, []corpus.Chunk) {
-	a := &assembly{rows: len(l.all)}
+func (l *layout) plan(prev previous, minClustered int, st *Stats) (*assembly, []corpus.Chunk) {
+	a := &assembly{rows: l.rows}
 	reused := map[string]bool{}
-	same := prev != nil && prev.rows == len(l.all)
+	same := prev.stored != nil && prev.stored.rows == l.rows
 	for i, d := range l.docs {
-		old, ok := prevDocs[d.ID]
-		if ok && old.Hash == d.Hash && old.Texts == l.texts[i] && old.Chunks == len(l.chunks[i]) {
+		old, ok := prev.docs[d.ID]
+		if ok && old.Hash == d.Hash && old.Texts == l.texts[i] && old.Chunks == len(l.spans[i])/2 {
 			reused[d.ID] = true
 			st.Reused += old.Chunks
 			same = same && old.First == l.first[i]
@@ -42,41 +52,44 @@ func (l *layout) plan(prev *stored, prevDocs map[string]manifestDoc, st *Stats) 
 			same = false
 		}
 	}
-	for id, old := range prevDocs {
+	for id, old := range prev.docs {
 		if !reused[id] {
 			st.Removed += old.Chunks
 		}
 	}
 	if same {
-		a.dim, a.vecs, a.prevLex, a.unchanged = prev.dim, prev.vecs, prev.lex, true
+		p := prev.stored
+		a.dim, a.vecs, a.prevLex, a.reuseAll, a.file = p.dim, p.vecs, p.lex, true, p.file
+		// Crossing the clustering threshold changes the index without
+		// changing a vector.
+		a.unchanged = (p.clusters != nil) == (minClustered > 0 && a.rows >= minClustered)
 		return a, nil
 	}
-	a.lex = newBM25Builder(len(l.all))
+	a.lex = newBM25Builder(l.rows)
 	var todo []corpus.Chunk
-	var moves []int32 // old row → new row, -1 when dropped
-	if prev != nil {
-		a.allocate(prev.dim)
-		moves = make([]int32, prev.rows)
-		for i := range moves {
-			moves[i] = -1
+	if prev.stored != nil {
+		a.allocate(prev.stored.dim)
+		a.moves = make([]int32, prev.stored.rows)
+		for i := range a.moves {
+			a.moves[i] = -1
 		}
 	}
 	for i, d := range l.docs {
 		if !reused[d.ID] {
-			for j, c := range l.chunks[i] {
+			for j, c := range l.chunks(i) {
 				todo = append(todo, c)
 				a.targets = append(a.targets, l.first[i]+j)
 			}
 			continue
 		}
-		old := prevDocs[d.ID]
+		old := prev.docs[d.ID]
 		for j := range old.Chunks {
-			moves[old.First+j] = int32(l.first[i] + j)
+			a.moves[old.First+j] = int32(l.first[i] + j)
 		}
-		copy(a.vecs[l.first[i]*a.dim:], prev.vecs[old.First*a.dim:(old.First+old.Chunks)*a.dim])
+		copy(a.vecs[l.first[i]*a.dim:], prev.stored.vecs[old.First*a.dim:(old.First+old.Chunks)*a.dim])
 	}
-	if prev != nil {
-		a.lex.carry(prev.lex, moves)
+	if prev.stored != nil {
+		a.lex.carry(prev.stored.lex, a.moves)
 	}
 	return a, todo
 }
@@ -89,33 +102,74 @@ func (a *assembly) allocate(dim int) {
 
 // embed computes the vectors of chunks in batches, writes them (unit
 // length) into their rows, analyses their texts for BM25, and reports
-// progress after each batch.
+// progress after each batch. A local embedder (see localEmbedder) embeds
+// batches on every core while this goroutine analyses the texts in order;
+// a remote one gets one request at a time, as its API's limits expect.
 func (a *assembly) embed(ctx context.Context, emb Embedder, chunks []corpus.Chunk, progress func(done, total int)) error {
 	batch := 256
 	if b, ok := emb.(batchSizer); ok && b.BatchSize() > 0 {
 		batch = b.BatchSize() * max(1, 256/b.BatchSize())
 	}
-	for start := 0; start < len(chunks); start += batch {
-		part := chunks[start:min(start+batch, len(chunks))]
-		texts := make([]string, len(part))
-		for i, c := range part {
-			texts[i] = c.Text
-		}
-		vecs, err := emb.Embed(ctx, texts)
-		if err != nil {
-			return fmt.Errorf("embed passages: %w", err)
-		}
-		if len(vecs) != len(part) {
-			return fmt.Errorf("embedder returned %d vectors for %d passages", len(vecs), len(part))
-		}
-		for i, v := range vecs {
-			if err := a.put(a.targets[start+i], v); err != nil {
-				return err
+	n := (len(chunks) + batch - 1) / batch
+	part := func(i int) []corpus.Chunk { return chunks[i*batch : min((i+1)*batch, len(chunks))] }
+	workers := 0
+	if l, ok := emb.(localEmbedder); ok && l.Local() {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	results := make([]chan error, n)
+	for i := range results {
+		results[i] = make(chan error, 1)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	next := atomic.Int64{}
+	next.Store(1) // the first batch is embedded alone: it sets the dimension
+	for i := range n {
+		if i == 1 {
+			for range workers {
+				go func() {
+					for j := int(next.Add(1) - 1); j < n; j = int(next.Add(1) - 1) {
+						results[j] <- a.embedBatch(ctx, emb, j*batch, part(j))
+					}
+				}()
 			}
-			a.lex.add(a.targets[start+i], texts[i])
+		}
+		if i == 0 || workers == 0 {
+			results[i] <- a.embedBatch(ctx, emb, i*batch, part(i))
+		}
+		if err := <-results[i]; err != nil {
+			return err
+		}
+		for j, c := range part(i) {
+			a.lex.add(a.targets[i*batch+j], c.Text)
 		}
 		if progress != nil {
-			progress(start+len(part), len(chunks))
+			progress(i*batch+len(part(i)), len(chunks))
+		}
+	}
+	return nil
+}
+
+// localEmbedder is implemented by embedders that compute on this machine,
+// which indexing may then call from several goroutines at once.
+type localEmbedder interface{ Local() bool }
+
+// embedBatch embeds the chunks whose targets start at first.
+func (a *assembly) embedBatch(ctx context.Context, emb Embedder, first int, chunks []corpus.Chunk) error {
+	texts := make([]string, len(chunks))
+	for i, c := range chunks {
+		texts[i] = c.Text
+	}
+	vecs, err := emb.Embed(ctx, texts)
+	if err != nil {
+		return fmt.Errorf("embed passages: %w", err)
+	}
+	if len(vecs) != len(chunks) {
+		return fmt.Errorf("embedder returned %d vectors for %d passages", len(vecs), len(chunks))
+	}
+	for i, v := range vecs {
+		if err := a.put(a.targets[first+i], v); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -138,7 +192,7 @@ func (a *assembly) put(r int, v []float32) error {
 
 // lexicon returns the finished BM25 index.
 func (a *assembly) lexicon() *bm25 {
-	if a.unchanged {
+	if a.reuseAll {
 		return a.prevLex
 	}
 	return a.lex.finish()

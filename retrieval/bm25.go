@@ -29,8 +29,9 @@ type bm25 struct {
 	// norm is each chunk's length normalisation, k1·(1 − b + b·len/avg),
 	// computed once rather than for every posting of every query.
 	norm []float64
-	// scratch recycles the per-query score arrays (one float64 a chunk).
-	scratch sync.Pool
+	// scratch recycles the per-query score arrays (one float64 a chunk),
+	// cands the lists of matching chunks.
+	scratch, cands sync.Pool
 }
 
 // posting is 8 bytes: postings are most of the index's memory beyond the
@@ -173,14 +174,68 @@ func (ix *bm25) search(terms []string, k int) []scored {
 			(*scores)[p.doc] += idf * tf * (bm25K1 + 1) / (tf + ix.norm[p.doc])
 		}
 	}
-	top := &topK{k: k}
+	cands, _ := ix.cands.Get().(*[]scored)
+	if cands == nil {
+		cands = new([]scored)
+	}
+	defer ix.cands.Put(cands)
+	*cands = (*cands)[:0]
 	for doc, s := range *scores {
 		if s > 0 {
-			top.offer(scored{doc, s})
+			*cands = append(*cands, scored{doc, s})
 			(*scores)[doc] = 0
 		}
 	}
-	return top.sorted()
+	return bestOf(*cands, k)
+}
+
+// bestOf returns the k best of cands, best first, reordering cands. A
+// partial selection rather than a heap: a partial search asks for 2,000
+// BM25 candidates among tens of thousands of matching chunks, and a heap
+// that large cost a millisecond a question at 100k chunks.
+func bestOf(cands []scored, k int) []scored {
+	if k < len(cands) {
+		selectBest(cands, k)
+		cands = cands[:k]
+	}
+	out := slices.Clone(cands)
+	slices.SortFunc(out, byRank)
+	return out
+}
+
+// selectBest moves the k best of xs (by better, a total order) to its
+// front, in no particular order: quickselect with a median-of-three pivot.
+func selectBest(xs []scored, k int) {
+	lo, hi := 0, len(xs)-1
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		if better(xs[mid], xs[lo]) {
+			xs[mid], xs[lo] = xs[lo], xs[mid]
+		}
+		if better(xs[hi], xs[lo]) {
+			xs[hi], xs[lo] = xs[lo], xs[hi]
+		}
+		if better(xs[mid], xs[hi]) {
+			xs[mid], xs[hi] = xs[hi], xs[mid]
+		}
+		pivot := xs[hi] // the median of the three
+		i := lo
+		for j := lo; j < hi; j++ {
+			if better(xs[j], pivot) {
+				xs[i], xs[j] = xs[j], xs[i]
+				i++
+			}
+		}
+		xs[i], xs[hi] = xs[hi], xs[i]
+		switch {
+		case i == k || i == k-1:
+			return
+		case i < k:
+			lo = i + 1
+		default:
+			hi = i - 1
+		}
+	}
 }
 
 func (ix *bm25) scores() *[]float64 {

@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -83,5 +84,26 @@ func TestFuseRewardsAgreement(t *testing.T) {
 	}
 	if got[3].vectorRank != 0 || got[3].bm25Rank != 3 {
 		t.Errorf("got ranks %d/%d for a doc only BM25 found, want 0/3", got[3].vectorRank, got[3].bm25Rank)
+	}
+}
+
+func TestBestOfIsTheSortedPrefix(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{0, 1, 2, 5, 50, 1000} {
+		xs := make([]scored, n)
+		for i := range xs {
+			xs[i] = scored{doc: i, score: float64(r.IntN(20))} // many ties
+		}
+		want := slices.Clone(xs)
+		slices.SortFunc(want, byRank)
+		for _, k := range []int{1, 3, n / 2, n, n + 1} {
+			if k <= 0 {
+				continue
+			}
+			got := bestOf(slices.Clone(xs), k)
+			if !slices.Equal(got, want[:min(k, n)]) {
+				t.Errorf("n %d, k %d: got %v, want %v", n, k, got, want[:min(k, n)])
+			}
+		}
 	}
 }

@@ -39,6 +39,10 @@ const (
 
 var crashChunking = corpus.ChunkOptions{MaxChars: 80, OverlapSentences: 0}
 
+// crashMinClustered makes the crash corpus a clustered index, so that the
+// crash tests cover the lists and centroids being written too.
+const crashMinClustered = 500
+
 var crashWords = []string{
 	"gouvernement", "données", "partenariat", "ministère", "algorithme",
 	"université", "entreprise", "régulation", "calcul", "sécurité",
@@ -76,9 +80,16 @@ func crashCorpus(t testing.TB, n int, extra bool) []corpus.Document {
 
 func openCrashIndex(t *testing.T, dir string, docs []corpus.Document) (*Index, Stats, string) {
 	t.Helper()
+	return openCrashIndexMin(t, dir, docs, crashMinClustered)
+}
+
+// openCrashIndexMin is openCrashIndex clustered from minClustered chunks
+// (0: the default, which leaves the crash corpus one collection).
+func openCrashIndexMin(t *testing.T, dir string, docs []corpus.Document, minClustered int) (*Index, Stats, string) {
+	t.Helper()
 	var logs strings.Builder
 	log := slog.New(slog.NewTextHandler(&logs, nil))
-	ix, st, err := Open(context.Background(), docs, Options{Dir: dir, Logger: log, Chunking: crashChunking})
+	ix, st, err := Open(context.Background(), docs, Options{Dir: dir, Logger: log, Chunking: crashChunking, MinClustered: minClustered})
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}
@@ -102,7 +113,7 @@ func TestHelperWriter(t *testing.T) {
 			fmt.Fprintln(os.Stdout, crashSaving)
 		}
 	}
-	_, _, err = Open(context.Background(), docs, Options{Dir: os.Getenv(crashDirEnv), Chunking: crashChunking, Progress: progress})
+	_, _, err = Open(context.Background(), docs, Options{Dir: os.Getenv(crashDirEnv), Chunking: crashChunking, Progress: progress, MinClustered: crashMinClustered})
 	fmt.Fprintln(os.Stdout, "citebot-crash-helper: saved", err)
 	io.Copy(io.Discard, os.Stdin) // block until the parent kills us
 }
@@ -321,7 +332,7 @@ func assertCleanAfterSave(t *testing.T, dir string) {
 	}
 }
 
-func assertWholeIndex(t *testing.T, ix *Index, docs []corpus.Document) {
+func assertWholeIndex(t *testing.T, ix *Index, docs []corpus.Document, clustered bool) {
 	t.Helper()
 	want := 0
 	for _, d := range docs {
@@ -329,6 +340,9 @@ func assertWholeIndex(t *testing.T, ix *Index, docs []corpus.Document) {
 	}
 	if ix.Len() != want || len(ix.Documents()) != len(docs) {
 		t.Errorf("got %d chunks of %d documents, want %d of %d", ix.Len(), len(ix.Documents()), want, len(docs))
+	}
+	if clustered != (ix.Lists() > 0) {
+		t.Errorf("got %d lists for %d chunks, want clustered: %v", ix.Lists(), ix.Len(), clustered)
 	}
 	rs, err := ix.Search(context.Background(), "dossier 17 gouvernement", 3)
 	if err != nil || len(rs) == 0 {
@@ -392,7 +406,7 @@ func TestCrashDuringSaveKeepsPreviousIndex(t *testing.T) {
 			if strings.Contains(logs, "level=WARN") {
 				t.Errorf("got warnings %q, want a clean load of the previous index", logs)
 			}
-			assertWholeIndex(t, ix, original)
+			assertWholeIndex(t, ix, original, true)
 
 			// The next save sweeps what the killed writer left behind.
 			_, st, _ = openCrashIndex(t, dir, crashCorpus(t, crashDocs, true))
@@ -414,7 +428,7 @@ func TestCrashDuringFirstSaveRebuilds(t *testing.T) {
 			if st.Loaded || st.Rebuilt == "" || st.Embedded != ix.Len() || !st.Saved {
 				t.Errorf("got %+v, want a full rebuild, saved", st)
 			}
-			assertWholeIndex(t, ix, original)
+			assertWholeIndex(t, ix, original, true)
 			assertCleanAfterSave(t, dir)
 		})
 	}

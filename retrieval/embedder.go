@@ -1,7 +1,9 @@
-// Package retrieval finds the passages that answer a question: vectors in a
-// chromem-go collection and a BM25 index over the same chunks, fused with
-// reciprocal rank fusion, persisted so that a restart does not re-embed an
-// unchanged corpus.
+// Package retrieval finds the passages that answer a question: vectors in
+// chromem-go (one collection, or from DefaultMinClustered chunks one per
+// list of a k-means clustering, of which a search scans the nearest few)
+// and a BM25 index over the same chunks, fused with reciprocal rank
+// fusion, persisted with the documents so that a restart neither re-embeds
+// nor re-reads an unchanged corpus.
 package retrieval
 
 import (
@@ -52,6 +54,10 @@ func NewHashed() *Hashed { return &Hashed{Dim: DefaultHashedDim} }
 // hashedVersion changes whenever feature extraction changes, so that stored
 // vectors from an older build are not compared with new query vectors.
 const hashedVersion = 1
+
+// Local reports that the embedder computes on this machine: indexing may
+// call it on every core.
+func (h *Hashed) Local() bool { return true }
 
 // Fingerprint implements Embedder.
 func (h *Hashed) Fingerprint() string {

@@ -3,58 +3,145 @@ package retrieval
 import (
 	"bufio"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 	"math"
 	"slices"
+	"unsafe"
+
+	"github.com/citebot/citebot/corpus"
 )
 
-// The data file holds everything a load needs besides the documents
-// themselves, in the order a load consumes it:
+// The data file holds everything a load needs, in the order a load
+// consumes it:
 //
-//	magic "CBIX0002"
+//	magic "CBIX0003"
 //	dim, rows            uint32 little-endian each
 //	vectors              rows × dim float32 little-endian, row r = chunk r
 //	lengths              rows × uvarint (BM25 term counts per chunk)
 //	terms                uvarint count, then for each term in byte order:
 //	                     uvarint length, the term, uvarint postings count,
 //	                     then per posting uvarint chunk gap and uvarint tf
+//	documents            uvarint count, then for each document in row order:
+//	                     ID, title, date, URL, language, hash and text (each
+//	                     uvarint length and bytes), uvarint chunk count, then
+//	                     per chunk uvarint start and uvarint length
+//	clustering           uvarint lists (0: not clustered), then uvarint
+//	                     groups, trained rows, largest list; groups+1 uvarint
+//	                     group starts; groups × dim and lists × dim float32
+//	                     centroids; rows × uvarint list of each row
+//	footer               the lengths of the terms (with the lengths),
+//	                     documents and clustering sections, uint64
+//	                     little-endian each, so that a load decodes them
+//	                     in parallel
 //
 // Version 1 stored chromem-go's gob export: decoding it and re-analysing
-// every text for BM25 made up four fifths of loading 100k chunks.
-const dataMagic = "CBIX0002"
+// every text for BM25 made up four fifths of loading 100k chunks. Version
+// 2 lacked the documents, so that a load had to read and parse the corpus
+// again to know the chunk texts, and the clustering.
+const dataMagic = "CBIX0003"
 
-// stored is a decoded data file.
+// stored is a decoded data file: what an index is made of.
 type stored struct {
 	dim  int
 	rows int
 	vecs []float32
 	lex  *bm25
+	// docs are the documents in row order, each with its chunks' spans.
+	docs []storedDoc
+	// clusters is nil when the index is one collection; member gives the
+	// list of each row otherwise.
+	clusters *clustering
+	member   []int32
+	// file holds the bytes vecs points into, when they were loaded.
+	file *dataFile
 }
 
-// writeData encodes the vectors (rows of dim) and the BM25 index to w.
-func writeData(w io.Writer, dim int, vecs []float32, lex *bm25) error {
+// storedDoc is a document as the data file keeps it: enough to answer
+// without reading or parsing its file again.
+type storedDoc struct {
+	doc corpus.Document
+	// spans holds each chunk's start and end offsets in doc.Text.
+	spans []int32
+}
+
+// writeData encodes s to w.
+func writeData(w io.Writer, s *stored) error {
 	bw := bufio.NewWriterSize(w, 1<<20)
-	rows := len(lex.lengths)
-	if dim <= 0 && rows > 0 || rows > 0 && len(vecs) != rows*dim {
-		return fmt.Errorf("%d values for %d rows of %d dimensions", len(vecs), rows, dim)
+	rows := len(s.lex.lengths)
+	if s.dim <= 0 && rows > 0 || rows > 0 && len(s.vecs) != rows*s.dim {
+		return fmt.Errorf("%d values for %d rows of %d dimensions", len(s.vecs), rows, s.dim)
 	}
 	var hdr [16]byte
 	copy(hdr[:], dataMagic)
-	binary.LittleEndian.PutUint32(hdr[8:], uint32(dim))
+	binary.LittleEndian.PutUint32(hdr[8:], uint32(s.dim))
 	binary.LittleEndian.PutUint32(hdr[12:], uint32(rows))
 	bw.Write(hdr[:])
+	writeFloats(bw, s.vecs)
+	e := &encoder{w: bw}
+	var footer [24]byte
+	for i, section := range []func(){
+		func() { e.lexicon(s.lex) },
+		func() { e.documents(s.docs) },
+		func() { e.clustering(s.clusters, s.member) },
+	} {
+		e.n = 0
+		section()
+		binary.LittleEndian.PutUint64(footer[8*i:], uint64(e.n))
+	}
+	bw.Write(footer[:])
+	return bw.Flush()
+}
+
+// writeFloats writes xs little-endian: straight from memory on
+// little-endian machines, which is all of citebot's targets in practice.
+func writeFloats(w io.Writer, xs []float32) {
+	if littleEndian && len(xs) > 0 {
+		w.Write(unsafe.Slice((*byte)(unsafe.Pointer(&xs[0])), 4*len(xs)))
+		return
+	}
 	buf := make([]byte, 0, 4096)
-	for i := 0; i < len(vecs); i += 1024 {
+	for i := 0; i < len(xs); i += 1024 {
 		buf = buf[:0]
-		for _, x := range vecs[i:min(i+1024, len(vecs))] {
+		for _, x := range xs[i:min(i+1024, len(xs))] {
 			buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(x))
 		}
-		bw.Write(buf)
+		w.Write(buf)
 	}
+}
+
+// littleEndian is true where a float32 in memory is its little-endian
+// encoding, so that vectors are written and read without conversion.
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// encoder appends uvarints, strings and floats to a buffered writer,
+// counting the bytes.
+type encoder struct {
+	w   *bufio.Writer
+	buf []byte
+	n   int
+}
+
+func (e *encoder) uvarint(n int) {
+	e.buf = binary.AppendUvarint(e.buf[:0], uint64(n))
+	e.w.Write(e.buf)
+	e.n += len(e.buf)
+}
+
+func (e *encoder) str(s string) {
+	e.uvarint(len(s))
+	e.w.WriteString(s)
+	e.n += len(s)
+}
+
+func (e *encoder) floats(xs []float32) {
+	writeFloats(e.w, xs)
+	e.n += 4 * len(xs)
+}
+
+func (e *encoder) lexicon(lex *bm25) {
 	for _, n := range lex.lengths {
-		bw.Write(binary.AppendUvarint(buf[:0], uint64(n)))
+		e.uvarint(int(n))
 	}
 	terms := make([]string, 0, len(lex.postings))
 	for t, ps := range lex.postings {
@@ -63,125 +150,59 @@ func writeData(w io.Writer, dim int, vecs []float32, lex *bm25) error {
 		}
 	}
 	slices.Sort(terms)
-	bw.Write(binary.AppendUvarint(buf[:0], uint64(len(terms))))
+	e.uvarint(len(terms))
 	for _, t := range terms {
 		ps := lex.postings[t]
-		buf = binary.AppendUvarint(buf[:0], uint64(len(t)))
-		buf = append(buf, t...)
-		buf = binary.AppendUvarint(buf, uint64(len(ps)))
+		e.str(t)
+		e.uvarint(len(ps))
 		prev := int32(0)
 		for _, p := range ps {
-			buf = binary.AppendUvarint(buf, uint64(p.doc-prev))
-			buf = binary.AppendUvarint(buf, uint64(p.tf))
+			e.uvarint(int(p.doc - prev))
+			e.uvarint(int(p.tf))
 			prev = p.doc
 		}
-		bw.Write(buf)
 	}
-	return bw.Flush()
 }
 
-// errFormat reports a data file that does not decode: truncated, damaged,
-// or not ours. Every count is checked against what the file can hold, so
-// that damage is an error, never a huge allocation or a panic.
-var errFormat = errors.New("malformed index data")
-
-// readData decodes a data file of size bytes from r.
-func readData(r io.Reader, size int64) (*stored, error) {
-	br := bufio.NewReaderSize(r, 1<<20)
-	var hdr [16]byte
-	if _, err := io.ReadFull(br, hdr[:]); err != nil || string(hdr[:8]) != dataMagic {
-		return nil, fmt.Errorf("%w: no header", errFormat)
+func (e *encoder) documents(docs []storedDoc) {
+	e.uvarint(len(docs))
+	for _, sd := range docs {
+		d := sd.doc
+		for _, s := range []string{d.ID, d.Title, d.Date, d.URL, d.Lang, d.Hash, d.Text} {
+			e.str(s)
+		}
+		e.uvarint(len(sd.spans) / 2)
+		for i := 0; i+1 < len(sd.spans); i += 2 {
+			e.uvarint(int(sd.spans[i]))
+			e.uvarint(int(sd.spans[i+1] - sd.spans[i]))
+		}
 	}
-	s := &stored{dim: int(binary.LittleEndian.Uint32(hdr[8:])), rows: int(binary.LittleEndian.Uint32(hdr[12:]))}
-	fits := s.dim <= 1<<20 && int64(s.rows) <= size && int64(s.rows)*(4*int64(s.dim)+1) <= size-16
-	if !fits || s.rows > 0 && s.dim == 0 {
-		return nil, fmt.Errorf("%w: %d rows of %d dimensions in %d bytes", errFormat, s.rows, s.dim, size)
-	}
-	var err error
-	if s.vecs, err = readFloats(br, s.rows*s.dim); err != nil {
-		return nil, err
-	}
-	if s.lex, err = readLexicon(br, s.rows, size); err != nil {
-		return nil, err
-	}
-	if _, err := br.ReadByte(); err != io.EOF {
-		return nil, fmt.Errorf("%w: trailing bytes", errFormat)
-	}
-	return s, nil
 }
 
-func readFloats(br *bufio.Reader, n int) ([]float32, error) {
-	out := make([]float32, n)
-	buf := make([]byte, 4096)
-	for i := 0; i < n; {
-		m := min(len(buf)/4, n-i)
-		if _, err := io.ReadFull(br, buf[:4*m]); err != nil {
-			return nil, fmt.Errorf("%w: vectors: %v", errFormat, err)
-		}
-		for j := range m {
-			out[i+j] = math.Float32frombits(binary.LittleEndian.Uint32(buf[4*j:]))
-		}
-		i += m
+func (e *encoder) clustering(c *clustering, member []int32) {
+	if c == nil {
+		e.uvarint(0)
+		return
 	}
-	return out, nil
+	e.uvarint(c.k())
+	e.uvarint(c.groups())
+	e.uvarint(c.trained)
+	e.uvarint(c.largest)
+	for _, s := range c.start {
+		e.uvarint(int(s))
+	}
+	e.floats(c.coarse)
+	e.floats(c.lists)
+	for _, m := range member {
+		e.uvarint(int(m))
+	}
 }
 
-func readLexicon(br *bufio.Reader, rows int, size int64) (*bm25, error) {
-	lex := &bm25{lengths: make([]int32, rows)}
-	for i := range lex.lengths {
-		n, err := readCount(br, math.MaxInt32)
-		if err != nil {
-			return nil, err
-		}
-		lex.lengths[i] = int32(n)
+// spansOf returns the start and end offsets of chunks, in order.
+func spansOf(chunks []corpus.Chunk) []int32 {
+	out := make([]int32, 0, 2*len(chunks))
+	for _, c := range chunks {
+		out = append(out, int32(c.Start), int32(c.End))
 	}
-	nTerms, err := readCount(br, int(min(size, math.MaxInt32)))
-	if err != nil {
-		return nil, err
-	}
-	lex.postings = make(map[string][]posting, nTerms)
-	for range nTerms {
-		if err := readTerm(br, lex, rows, size); err != nil {
-			return nil, err
-		}
-	}
-	lex.prepare()
-	return lex, nil
-}
-
-func readTerm(br *bufio.Reader, lex *bm25, rows int, size int64) error {
-	n, err := readCount(br, int(min(size, 1<<16)))
-	if err != nil {
-		return err
-	}
-	term := make([]byte, n)
-	if _, err := io.ReadFull(br, term); err != nil {
-		return fmt.Errorf("%w: term: %v", errFormat, err)
-	}
-	count, err := readCount(br, rows)
-	if err != nil {
-		return err
-	}
-	ps := make([]posting, count)
-	doc := int64(0)
-	for i := range ps {
-		gap, err1 := binary.ReadUvarint(br)
-		tf, err2 := binary.ReadUvarint(br)
-		doc += int64(gap)
-		if err1 != nil || err2 != nil || doc >= int64(rows) || (i > 0 && gap == 0) || tf == 0 || tf > math.MaxInt32 {
-			return fmt.Errorf("%w: postings of %q", errFormat, term)
-		}
-		ps[i] = posting{doc: int32(doc), tf: int32(tf)}
-	}
-	lex.postings[string(term)] = ps
-	return nil
-}
-
-// readCount reads a uvarint that must not exceed limit.
-func readCount(br *bufio.Reader, limit int) (int, error) {
-	n, err := binary.ReadUvarint(br)
-	if err != nil || n > uint64(limit) {
-		return 0, fmt.Errorf("%w: count %d over %d (%v)", errFormat, n, limit, err)
-	}
-	return int(n), nil
+	return out
 }

@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/citebot/citebot/corpus"
 )
@@ -28,7 +31,12 @@ func encodeFixture(t testing.TB) ([]byte, []float32, *bm25) {
 	}
 	lex := newBM25(fixture)
 	var buf bytes.Buffer
-	if err := writeData(&buf, DefaultHashedDim, flat, lex); err != nil {
+	c := train(flat, DefaultHashedDim, clusterSeed)
+	member := make([]int32, len(fixture))
+	c.assignRows(flat, nil, member)
+	c.largest = largestList(member, c.k())
+	s := &stored{dim: DefaultHashedDim, vecs: flat, lex: lex, docs: fixtureDocs(), clusters: c, member: member}
+	if err := writeData(&buf, s); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes(), flat, lex
@@ -53,6 +61,14 @@ func TestDataRoundTrip(t *testing.T) {
 	}
 	if s.lex.avgLen != lex.avgLen {
 		t.Errorf("got average length %v, want %v", s.lex.avgLen, lex.avgLen)
+	}
+	if diff := cmp.Diff(fixtureDocs(), s.docs, cmp.AllowUnexported(storedDoc{})); diff != "" {
+		t.Errorf("documents mismatch (-want +got):\n%s", diff)
+	}
+	want := train(flat, DefaultHashedDim, clusterSeed)
+	want.largest = s.clusters.largest
+	if diff := cmp.Diff(want, s.clusters, cmp.AllowUnexported(clustering{})); diff != "" || len(s.member) != len(fixture) {
+		t.Errorf("clustering mismatch (-want +got):\n%s; %d lists of rows", diff, len(s.member))
 	}
 }
 
@@ -105,6 +121,28 @@ func FuzzReadData(f *testing.F) {
 			}
 		}
 		s.lex.search([]string{"gouvern"}, 3) // must not panic
+		rows := 0
+		for _, d := range s.docs {
+			for i := 0; i < len(d.spans); i += 2 {
+				if d.spans[i] > d.spans[i+1] || int(d.spans[i+1]) > len(d.doc.Text) {
+					t.Fatalf("document %q: chunk %d spans %d..%d of %d bytes", d.doc.ID, i/2, d.spans[i], d.spans[i+1], len(d.doc.Text))
+				}
+			}
+			rows += len(d.spans) / 2
+		}
+		if rows != s.rows {
+			t.Fatalf("got documents of %d chunks for %d rows", rows, s.rows)
+		}
+		if s.clusters != nil {
+			for _, m := range s.member {
+				if int(m) >= s.clusters.k() || m < 0 {
+					t.Fatalf("got a row in list %d of %d", m, s.clusters.k())
+				}
+			}
+			for i := range s.member {
+				s.clusters.assign(row(s.vecs, s.dim, i)) // must not panic
+			}
+		}
 	})
 }
 
@@ -228,4 +266,14 @@ func TestOpenReportsADimensionChange(t *testing.T) {
 	if _, st, _ := open(t, dir, testDocs(t, baseTexts), shrinkingEmbedder{NewHashed()}); !st.Loaded {
 		t.Errorf("got %+v, want the previous index still loadable", st)
 	}
+}
+
+// fixtureDocs are the fixture texts as one-chunk documents, in row order.
+func fixtureDocs() []storedDoc {
+	out := make([]storedDoc, len(fixture))
+	for i, text := range fixture {
+		d := corpus.Document{ID: fmt.Sprintf("f%d", i), Title: "T", Lang: "fr", Hash: "h", Text: text}
+		out[i] = storedDoc{doc: d, spans: []int32{0, int32(len(text))}}
+	}
+	return out
 }

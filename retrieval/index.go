@@ -3,7 +3,6 @@ package retrieval
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"slices"
 	"time"
@@ -13,9 +12,6 @@ import (
 	"github.com/citebot/citebot/analysis"
 	"github.com/citebot/citebot/corpus"
 )
-
-// collectionName is the single chromem-go collection an index holds.
-const collectionName = "chunks"
 
 // DocInfo is what a result or a listing shows about a document.
 type DocInfo struct {
@@ -41,13 +37,23 @@ type Result struct {
 // concurrent searches once opened.
 type Index struct {
 	emb Embedder
-	col *chromem.Collection
+	// cols are the chromem-go collections: one holding every chunk, or
+	// one per list of a clustered index (see partition.go).
+	cols []*chromem.Collection
+	// clusters is nil for an index of one collection; otherwise it holds
+	// the list centroids, and member the list of each row.
+	clusters *clustering
+	member   []int32
+	// nprobe is how many lists a search scans; Exhaustive for all.
+	nprobe int
 	// vecs holds every chunk's vector, row r for chunk r, dim float32 each;
-	// the chromem-go documents' embeddings are slices of it.
+	// the chromem-go documents' embeddings are slices of it. When the
+	// index was loaded, they are the bytes of file, which must stay
+	// reachable while a search reads them (see nearest).
 	vecs   []float32
+	file   *dataFile
 	dim    int
-	chunks []corpus.Chunk
-	byID   map[string]int
+	chunks chunkTable
 	docs   map[string]DocInfo
 	order  []string // document IDs, sorted
 	lex    *bm25
@@ -79,6 +85,14 @@ type Options struct {
 	// another writer of Dir, with what identifies it ("pid 1234"), so
 	// that a user knows why nothing happens.
 	OnWait func(holder string)
+	// MinClustered is the number of chunks from which the vectors are
+	// partitioned into lists (see partition.go); zero means
+	// DefaultMinClustered, a negative value never.
+	MinClustered int
+	// NProbe is how many lists of a clustered index a search scans: zero
+	// means the default for the index's size and embedder, Exhaustive all of them (an exact search). A
+	// value above the number of lists scans them all, with a warning.
+	NProbe int
 }
 
 func (o *Options) defaults() {
@@ -97,6 +111,9 @@ func (o *Options) defaults() {
 	if o.LockTimeout <= 0 {
 		o.LockTimeout = DefaultLockTimeout
 	}
+	if o.MinClustered == 0 {
+		o.MinClustered = DefaultMinClustered
+	}
 }
 
 // refuseEmbedding stands in for chromem-go's default embedding function,
@@ -106,41 +123,15 @@ func refuseEmbedding(context.Context, string) ([]float32, error) {
 	return nil, errors.New("chromem-go must not embed: vectors come from the index's embedder")
 }
 
-// install puts the chunks, whose vectors are ix.vecs, in a new chromem-go
-// collection and builds the document table.
-func (ix *Index) install(ctx context.Context, docs []corpus.Document, chunks []corpus.Chunk) error {
-	col, err := chromem.NewDB().CreateCollection(collectionName, nil, refuseEmbedding)
-	if err != nil {
-		return fmt.Errorf("create collection: %w", err)
-	}
-	ix.col, ix.chunks = col, chunks
-	ix.byID = make(map[string]int, len(chunks))
-	counts := map[string]int{}
-	for i, c := range chunks {
-		if i%1024 == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
-		// One document at a time: AddDocuments starts a goroutine per
-		// document, and parked goroutines cost more than the add. No
-		// metadata: a chunk's document is in its ID.
-		row := ix.vecs[i*ix.dim : (i+1)*ix.dim : (i+1)*ix.dim]
-		if err := col.AddDocument(ctx, chromem.Document{ID: c.ID, Embedding: row, Content: c.Text}); err != nil {
-			return fmt.Errorf("add passage %s: %w", c.ID, err)
-		}
-		ix.byID[c.ID] = i
-		counts[c.DocID]++
-	}
-	if col.Count() != len(chunks) {
-		return fmt.Errorf("index holds %d vectors for %d chunks", col.Count(), len(chunks))
-	}
-	ix.docs = make(map[string]DocInfo, len(docs))
-	ix.order = ix.order[:0]
-	for _, d := range docs {
-		ix.docs[d.ID] = DocInfo{ID: d.ID, Title: d.Title, Date: d.Date, URL: d.URL, Lang: d.Lang, Chunks: counts[d.ID]}
+// setDocs builds the document table of the layout.
+func (ix *Index) setDocs(l *layout) {
+	ix.docs = make(map[string]DocInfo, len(l.docs))
+	ix.order = make([]string, 0, len(l.docs))
+	for i, d := range l.docs {
+		ix.docs[d.ID] = DocInfo{ID: d.ID, Title: d.Title, Date: d.Date, URL: d.URL, Lang: d.Lang, Chunks: len(l.spans[i]) / 2}
 		ix.order = append(ix.order, d.ID)
 	}
 	slices.Sort(ix.order)
-	return nil
 }
 
 // Documents lists the indexed documents by ID.
@@ -153,19 +144,11 @@ func (ix *Index) Documents() []DocInfo {
 }
 
 // Len is the number of indexed chunks.
-func (ix *Index) Len() int { return len(ix.chunks) }
+func (ix *Index) Len() int { return ix.chunks.len() }
 
 // Chunks returns the chunks of one document in order, for summaries; nil for
 // an unknown ID.
-func (ix *Index) Chunks(docID string) []corpus.Chunk {
-	var out []corpus.Chunk
-	for _, c := range ix.chunks {
-		if c.DocID == docID {
-			out = append(out, c)
-		}
-	}
-	return out
-}
+func (ix *Index) Chunks(docID string) []corpus.Chunk { return ix.chunks.docChunks(docID) }
 
 // IDF is the inverse document frequency of an analysed term over the
 // chunks (see analysis.Terms), and whether any chunk contains it; absent
@@ -178,14 +161,15 @@ func (ix *Index) IDF(term string) (float64, bool) { return ix.lex.idf(term), ix.
 // alone and returned with a *DegradedError; a cancelled ctx is an error
 // without results.
 func (ix *Index) Search(ctx context.Context, query string, k int) ([]Result, error) {
-	if k <= 0 || len(ix.chunks) == 0 {
+	if k <= 0 || ix.Len() == 0 {
 		return nil, nil
 	}
-	pool := min(max(4*k, 40), len(ix.chunks))
+	pool := min(max(4*k, 40), ix.Len())
 	// An English question is expanded with French equivalents of its words
 	// for the lexical and hashed searches; a remote embedding model is
 	// multilingual and gets the question as asked.
 	expanded := analysis.Expand(query)
+	lex := ix.lex.search(analysis.Terms(expanded), max(pool, ix.lexicalCandidates()))
 	var vec []scored
 	var degraded *DegradedError
 	qv, err := ix.embedQuestion(ctx, query, expanded)
@@ -199,8 +183,9 @@ func (ix *Index) Search(ctx context.Context, query string, k int) ([]Result, err
 		if vec, err = ix.nearest(ctx, qv, pool); err != nil {
 			return nil, err
 		}
+		vec = ix.withLexical(vec, qv, lex, pool)
 	}
-	lex := ix.lex.search(analysis.Terms(expanded), pool)
+	lex = lex[:min(pool, len(lex))]
 	vecScore := map[int]float64{}
 	for _, s := range vec {
 		vecScore[s.doc] = s.score
@@ -214,7 +199,7 @@ func (ix *Index) Search(ctx context.Context, query string, k int) ([]Result, err
 		if len(out) == k {
 			break
 		}
-		c := ix.chunks[f.doc]
+		c := ix.chunks.chunk(f.doc)
 		out = append(out, Result{
 			Chunk: c, Doc: ix.docs[c.DocID], Fused: f.score,
 			Vector: vecScore[f.doc], BM25: lexScore[f.doc],
@@ -227,35 +212,13 @@ func (ix *Index) Search(ctx context.Context, query string, k int) ([]Result, err
 	return out, nil
 }
 
-// nearest asks chromem-go for the n chunks most similar to qv.
-func (ix *Index) nearest(ctx context.Context, qv []float32, n int) ([]scored, error) {
-	res, err := ix.col.QueryEmbedding(ctx, qv, n, nil, nil)
-	if err != nil {
-		return nil, fmt.Errorf("vector search: %w", err)
-	}
-	// chromem-go answers a cancelled query with no results and no error.
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	out := make([]scored, 0, len(res))
-	for _, r := range res {
-		if i, ok := ix.byID[r.ID]; ok {
-			out = append(out, scored{doc: i, score: float64(r.Similarity)})
-		}
-	}
-	// chromem-go leaves equal similarities in no particular order (its
-	// documents are a map); chunk order makes rankings repeatable.
-	slices.SortFunc(out, byRank)
-	return out, nil
-}
-
 // VectorSearch runs only chromem-go's nearest-neighbour query for a
 // question vector the caller computed, and returns the IDs of the n most
 // similar chunks. It exists so that the bench package can time the vector
 // half of Search against a plain scan of the same vectors; answering
 // questions goes through Search.
 func (ix *Index) VectorSearch(ctx context.Context, qv []float32, n int) ([]string, error) {
-	n = min(n, len(ix.chunks))
+	n = min(n, ix.Len())
 	if n <= 0 {
 		return nil, nil
 	}
@@ -265,14 +228,21 @@ func (ix *Index) VectorSearch(ctx context.Context, qv []float32, n int) ([]strin
 	}
 	ids := make([]string, len(res))
 	for i, r := range res {
-		ids[i] = ix.chunks[r.doc].ID
+		ids[i] = ix.chunks.id(r.doc)
 	}
 	return ids, nil
 }
 
-// Vectors returns a copy of every chunk's vector, row r (dim values) for
-// chunk r, so that the bench package can scan exactly what the index
-// searches.
+// Vectors returns every chunk's vector, row r (dim values) for chunk r,
+// so that the bench package can scan exactly what the index searches. The
+// rows are the index's own, not a copy (a million 1536-dimensional rows
+// are 6 GiB): the caller must not change them.
 func (ix *Index) Vectors() (dim int, rows []float32) {
-	return ix.dim, slices.Clone(ix.vecs)
+	return ix.dim, ix.vecs
+}
+
+// QueryVector returns the vector Search compares passages with for the
+// question q, so that the bench can time the vector search alone.
+func (ix *Index) QueryVector(ctx context.Context, q string) ([]float32, error) {
+	return ix.embedQuestion(ctx, q, analysis.Expand(q))
 }

@@ -2,9 +2,6 @@ package retrieval
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/binary"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -23,6 +20,16 @@ type Stats struct {
 	Rebuilt string
 	// Embedded, Reused and Removed count chunks.
 	Embedded, Reused, Removed int
+	// Read and Parsed count the files OpenFiles read and parsed: those
+	// whose size or modification time changed, then those whose content
+	// did.
+	Read, Parsed int
+	// Skipped lists the files OpenFiles could not use, with the reason.
+	Skipped []corpus.Skipped
+	// Lists is the number of lists of a clustered index, 0 for one
+	// collection; Clustered says whether Open trained them, and why.
+	Lists     int
+	Clustered string
 	// Saved is true when the index was written to disk.
 	Saved bool
 	// SaveErr is why a new or changed index could not be written; the
@@ -41,14 +48,40 @@ type Stats struct {
 // Options.OnWait) up to Options.LockTimeout, after which the error wraps
 // ErrBusy. A failing embedder or a cancelled context is an error too.
 func Open(ctx context.Context, docs []corpus.Document, opts Options) (*Index, Stats, error) {
+	srcs := make([]source, len(docs))
+	for i := range docs {
+		srcs[i] = source{doc: &docs[i]}
+	}
+	return openSources(ctx, srcs, opts)
+}
+
+// OpenFiles is Open for files not read yet (corpus.ScanDir): a file whose
+// name, size and modification time are those the persisted index recorded
+// is taken from it without being read, and one whose bytes are those it
+// recorded is not parsed again. Files that cannot be read or parsed are
+// reported in Stats.Skipped; when no file is usable the error wraps
+// corpus.ErrNoDocuments.
+func OpenFiles(ctx context.Context, files []corpus.File, opts Options) (*Index, Stats, error) {
+	srcs := make([]source, len(files))
+	for i := range files {
+		srcs[i] = source{file: &files[i]}
+	}
+	return openSources(ctx, srcs, opts)
+}
+
+func openSources(ctx context.Context, srcs []source, opts Options) (*Index, Stats, error) {
 	opts.defaults()
 	var st Stats
-	lay := newLayout(docs, opts.Chunking)
-	want := manifest{Version: manifestVersion, Embedder: opts.Embedder.Fingerprint(), Chunking: opts.Chunking, Docs: lay.manifestDocs()}
+	want := manifest{Version: manifestVersion, Embedder: opts.Embedder.Fingerprint(), Chunking: opts.Chunking, Corpus: corpus.Version}
 	prev := loadPrevious(opts.Dir, want, opts.Logger, &st)
-	a, todo := lay.plan(prev.stored, prev.docs, &st)
-
-	save := opts.Dir != "" && !a.unchanged
+	lay := resolve(srcs, prev, opts.Chunking, &st)
+	if len(srcs) > 0 && len(lay.docs) == 0 {
+		return nil, st, corpus.NoDocuments(st.Skipped)
+	}
+	want.Docs = lay.manifestDocs()
+	a, todo := lay.plan(prev, opts.MinClustered, &st)
+	touched := a.unchanged && !prev.current(want.Docs)
+	save := opts.Dir != "" && (!a.unchanged || touched)
 	if save {
 		lock, err := lockDir(ctx, opts.Dir, opts.LockTimeout, opts.OnWait)
 		switch {
@@ -62,73 +95,80 @@ func Open(ctx context.Context, docs []corpus.Document, opts Options) (*Index, St
 			// Another writer may have saved since the read above (while
 			// this one waited, say): plan again from what is there now.
 			if m, _ := readManifest(opts.Dir); m.Data != prev.data {
-				st, prev = Stats{}, previous{}
+				st = Stats{Read: st.Read, Parsed: st.Parsed, Skipped: st.Skipped}
 				prev = loadPrevious(opts.Dir, want, opts.Logger, &st)
-				a, todo = lay.plan(prev.stored, prev.docs, &st)
-				save = !a.unchanged
+				a, todo = lay.plan(prev, opts.MinClustered, &st)
+				touched = a.unchanged && !prev.current(want.Docs)
+				save = !a.unchanged || touched
 			}
 		}
 	}
-
-	if err := a.embed(ctx, opts.Embedder, todo, opts.Progress); err != nil {
-		return nil, st, err
-	}
-	st.Embedded = len(todo)
-	ix := &Index{emb: opts.Embedder, log: opts.Logger, queryTimeout: opts.QueryTimeout, dim: a.dim, vecs: a.vecs, lex: a.lexicon()}
-	if err := ix.install(ctx, docs, lay.all); err != nil {
+	ix, err := build(ctx, a, todo, lay, prev, opts, &st)
+	if err != nil {
 		return nil, st, err
 	}
 	if save {
-		if err := ix.save(opts.Dir, want, time.Now().UnixNano()); err != nil {
-			st.SaveErr = err
-			opts.Logger.Warn("cannot persist the index; working in memory", "dir", opts.Dir, "err", err)
-		} else {
-			st.Saved = true
+		st.SaveErr = persist(opts.Dir, want, prev, a, ix, lay, touched)
+		st.Saved = st.SaveErr == nil
+		if st.SaveErr != nil {
+			opts.Logger.Warn("cannot persist the index; working in memory", "dir", opts.Dir, "err", st.SaveErr)
 		}
 	}
 	return ix, st, nil
 }
 
-// layout is where each chunk of the corpus goes: row r of the vectors and
-// of BM25 is chunk all[r], documents in corpus order.
-type layout struct {
-	docs   []corpus.Document
-	chunks [][]corpus.Chunk // per document
-	first  []int            // row of each document's first chunk
-	texts  []string         // hash of each document's chunk texts
-	all    []corpus.Chunk
+// build embeds what the plan left to embed, clusters the vectors when the
+// index is large enough, and installs everything in chromem-go.
+func build(ctx context.Context, a *assembly, todo []corpus.Chunk, lay *layout, prev previous, opts Options, st *Stats) (*Index, error) {
+	if err := a.embed(ctx, opts.Embedder, todo, opts.Progress); err != nil {
+		return nil, err
+	}
+	st.Embedded = len(todo)
+	ix := &Index{emb: opts.Embedder, log: opts.Logger, queryTimeout: opts.QueryTimeout, dim: a.dim, vecs: a.vecs, file: a.file, lex: a.lexicon()}
+	ix.clusters, ix.member, st.Clustered = a.cluster(prev.stored, opts.MinClustered)
+	if st.Clustered != "" {
+		opts.Logger.Info("clustered the index", "lists", ix.clusters.k(), "chunks", a.rows, "why", st.Clustered)
+	}
+	st.Lists = ix.Lists()
+	if opts.NProbe < Exhaustive {
+		return nil, fmt.Errorf("nprobe %d: want a positive number of lists, or Exhaustive", opts.NProbe)
+	}
+	ix.nprobe = ix.resolveNProbe(opts.NProbe)
+	ix.setDocs(lay)
+	if !a.reuseAll {
+		lay.detach() // the new index does not keep the old data file
+	}
+	if err := ix.install(ctx, newChunkTable(lay)); err != nil {
+		return nil, err
+	}
+	return ix, nil
 }
 
-func newLayout(docs []corpus.Document, opts corpus.ChunkOptions) *layout {
-	l := &layout{docs: docs}
-	for _, d := range docs {
-		cs := corpus.ChunkDocument(d, opts)
-		l.chunks = append(l.chunks, cs)
-		l.first = append(l.first, len(l.all))
-		l.texts = append(l.texts, textsHash(cs))
-		l.all = append(l.all, cs...)
+// persist saves the index, or only the manifest when nothing but the
+// files' modification times changed.
+func persist(dir string, want manifest, prev previous, a *assembly, ix *Index, lay *layout, touched bool) error {
+	if touched {
+		m := want
+		m.Data, m.Size, m.CRC32C = prev.data, prev.size, prev.crc
+		return saveManifest(dir, m)
 	}
-	return l
+	s := &stored{dim: ix.dim, rows: a.rows, vecs: ix.vecs, lex: ix.lex, docs: lay.storedDocs(), clusters: ix.clusters, member: ix.member}
+	return save(dir, want, s, time.Now().UnixNano())
 }
 
-// textsHash identifies a document's chunk texts: 128 bits of SHA-256 over
-// each text with its length.
-func textsHash(chunks []corpus.Chunk) string {
-	h := sha256.New()
-	var n [binary.MaxVarintLen64]byte
-	for _, c := range chunks {
-		h.Write(n[:binary.PutUvarint(n[:], uint64(len(c.Text)))])
-		h.Write([]byte(c.Text))
+// current reports whether the persisted manifest records docs as they
+// are, files included, under this corpus.Version: else it must be
+// written again even when no vector changed.
+func (p previous) current(docs map[string]manifestDoc) bool {
+	if !p.trusted || len(p.docs) != len(docs) {
+		return false
 	}
-	return hex.EncodeToString(h.Sum(nil)[:16])
-}
-
-func (l *layout) manifestDocs() map[string]manifestDoc {
-	m := make(map[string]manifestDoc, len(l.docs))
-	for i, d := range l.docs {
-		m[d.ID] = manifestDoc{Hash: d.Hash, Chunks: len(l.chunks[i]), First: l.first[i], Texts: l.texts[i]}
+	for id, x := range p.docs {
+		if y, ok := docs[id]; !ok || x != y {
+			return false
+		}
 	}
-	return m
+	return true
 }
 
 // previous is the persisted index as loadPrevious found it.
@@ -136,6 +176,12 @@ type previous struct {
 	// stored and docs are nil when starting from scratch.
 	stored *stored
 	docs   map[string]manifestDoc
+	// trusted is true when the stored documents were parsed and chunked
+	// as this build would (the same corpus.Version).
+	trusted bool
+	// size and crc are the data file's, as the manifest records them.
+	size int64
+	crc  uint32
 	// data is the data file the manifest named, "" without a readable
 	// manifest: a writer compares it under the lock to see whether
 	// another one saved in the meantime.
@@ -192,7 +238,7 @@ func loadFrom(dir string, m manifest, err error, want manifest, log *slog.Logger
 			}
 		}
 		if err == nil {
-			err = checkRows(m.Docs, s.rows)
+			err = checkRows(m.Docs, s)
 		}
 		if err != nil {
 			st.Rebuilt = "unreadable index data"
@@ -200,7 +246,7 @@ func loadFrom(dir string, m manifest, err error, want manifest, log *slog.Logger
 			return previous{data: m.Data}
 		}
 		st.Loaded = true
-		return previous{stored: s, docs: m.Docs, data: m.Data}
+		return previous{stored: s, docs: m.Docs, data: m.Data, trusted: m.Corpus == corpus.Version, size: m.Size, crc: m.CRC32C}
 	}
 }
 
@@ -208,17 +254,19 @@ func loadFrom(dir string, m manifest, err error, want manifest, log *slog.Logger
 // with writers; each retry means a whole new index was saved meanwhile.
 const maxSwapRetries = 5
 
-// checkRows verifies that the manifest's documents tile the data's rows.
-func checkRows(docs map[string]manifestDoc, rows int) error {
-	total := 0
-	for id, d := range docs {
-		if d.First < 0 || d.Chunks < 0 || d.First+d.Chunks > rows {
-			return fmt.Errorf("document %s claims rows %d..%d of %d", id, d.First, d.First+d.Chunks, rows)
-		}
-		total += d.Chunks
+// checkRows verifies that the manifest's documents are the data's, in the
+// same rows.
+func checkRows(docs map[string]manifestDoc, s *stored) error {
+	if len(docs) != len(s.docs) {
+		return fmt.Errorf("the manifest lists %d documents, the data holds %d", len(docs), len(s.docs))
 	}
-	if total != rows {
-		return fmt.Errorf("the manifest lists %d chunks, the data holds %d", total, rows)
+	row := 0
+	for _, sd := range s.docs {
+		d, ok := docs[sd.doc.ID]
+		if !ok || d.First != row || d.Chunks != len(sd.spans)/2 || d.Hash != sd.doc.Hash {
+			return fmt.Errorf("document %s: rows %d..%d in the manifest, %d..%d in the data", sd.doc.ID, d.First, d.First+d.Chunks, row, row+len(sd.spans)/2)
+		}
+		row += d.Chunks
 	}
 	return nil
 }

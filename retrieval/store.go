@@ -7,8 +7,10 @@ import (
 	"hash/crc32"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/citebot/citebot/corpus"
@@ -24,34 +26,41 @@ import (
 // was slower than everything else a load does together.
 const (
 	manifestName    = "manifest.json"
-	manifestVersion = 2
+	manifestVersion = 3
 	dataPrefix      = "index-"
 )
 
 // manifest records what the stored vectors were computed from, so that a
 // restart re-embeds only what changed.
 type manifest struct {
-	Version  int                    `json:"version"`
-	Embedder string                 `json:"embedder"`
-	Chunking corpus.ChunkOptions    `json:"chunking"`
-	Data     string                 `json:"data"`
-	Size     int64                  `json:"size"`
-	CRC32C   uint32                 `json:"crc32c"`
-	Docs     map[string]manifestDoc `json:"documents"`
+	Version  int                 `json:"version"`
+	Embedder string              `json:"embedder"`
+	Chunking corpus.ChunkOptions `json:"chunking"`
+	// Corpus is the corpus.Version the stored documents were parsed and
+	// chunked by; under another, every file is read again.
+	Corpus int                    `json:"corpus"`
+	Data   string                 `json:"data"`
+	Size   int64                  `json:"size"`
+	CRC32C uint32                 `json:"crc32c"`
+	Docs   map[string]manifestDoc `json:"documents"`
 }
 
 // manifestDoc is one document's entry: its chunks are DOC_ID#0..Chunks-1,
 // stored in rows First..First+Chunks-1 of the data file. Texts is a hash of
 // the chunk texts, so that a change in the cleaning or chunking code cannot
-// leave vectors attached to text they were not computed from.
+// leave vectors attached to text they were not computed from. Name, Size
+// and ModTime (Unix nanoseconds) identify the file it came from, so that
+// an unchanged file need not be read (empty and 0 for documents that were
+// given already parsed).
 type manifestDoc struct {
-	Hash   string `json:"hash"`
-	Chunks int    `json:"chunks"`
-	First  int    `json:"first"`
-	Texts  string `json:"texts"`
+	Hash    string `json:"hash"`
+	Chunks  int    `json:"chunks"`
+	First   int    `json:"first"`
+	Texts   string `json:"texts"`
+	Name    string `json:"name,omitempty"`
+	Size    int64  `json:"size,omitempty"`
+	ModTime int64  `json:"mtime,omitempty"`
 }
-
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // errOldFormat marks a manifest written by another version of the format:
 // not damage, just one rebuild.
@@ -77,11 +86,32 @@ func readManifest(dir string) (manifest, error) {
 	return m, nil
 }
 
-// readStored decodes the data file named by m after checking its size, and
-// its checksum as it streams by, so that a truncated or damaged file is
-// noticed before it can yield partial results.
+// readStored maps the data file named by m, checks its size and its
+// checksum, so that a truncated or damaged file is noticed before it can
+// yield partial results, and decodes it.
 func readStored(dir string, m manifest) (*stored, error) {
-	f, err := os.Open(filepath.Join(dir, m.Data))
+	df, err := openDataFile(filepath.Join(dir, m.Data), m.Size)
+	if err != nil {
+		return nil, err
+	}
+	if checksum(df.b) != m.CRC32C {
+		return nil, fmt.Errorf("%s: checksum differs from the manifest (damaged)", m.Data)
+	}
+	s, err := decodeData(df.b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", m.Data, err)
+	}
+	s.file = df
+	return s, nil
+}
+
+// dataFile holds the bytes of a loaded data file, mapped where the system
+// allows it. The vectors of every index loaded from it are those bytes, so
+// they are released only once no index refers to the dataFile any more.
+type dataFile struct{ b []byte }
+
+func openDataFile(path string, size int64) (*dataFile, error) {
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
@@ -90,25 +120,23 @@ func readStored(dir string, m manifest) (*stored, error) {
 	if err != nil {
 		return nil, err
 	}
-	if info.Size() != m.Size {
-		return nil, fmt.Errorf("%s: %d bytes, the manifest says %d (truncated or damaged)", m.Data, info.Size(), m.Size)
+	if info.Size() != size || size > math.MaxInt {
+		return nil, fmt.Errorf("%s: %d bytes, the manifest says %d (truncated or damaged)", filepath.Base(path), info.Size(), size)
 	}
-	h := crc32.New(castagnoli)
-	s, err := readData(io.TeeReader(f, h), m.Size)
+	b, release, err := mapFile(f, int(size))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", m.Data, err)
+		return nil, err
 	}
-	if h.Sum32() != m.CRC32C {
-		return nil, fmt.Errorf("%s: checksum differs from the manifest (damaged)", m.Data)
-	}
-	return s, nil
+	df := &dataFile{b: b}
+	runtime.AddCleanup(df, func(release func()) { release() }, release)
+	return df, nil
 }
 
-// save writes the data file and then the manifest, each atomically, and
-// then deletes what the manifest no longer names. The caller holds the
+// save writes the data file of s and then the manifest, each atomically,
+// and then deletes what the manifest no longer names. The caller holds the
 // directory's lock: the sweep would otherwise delete the files of a
 // concurrent writer.
-func (ix *Index) save(dir string, m manifest, generation int64) error {
+func save(dir string, m manifest, s *stored, generation int64) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -121,11 +149,11 @@ func (ix *Index) save(dir string, m manifest, generation int64) error {
 		}
 		generation++
 	}
-	h := crc32.New(castagnoli)
+	h := crc32.New(castagnoli())
 	var size int64
 	err := writeAtomic(filepath.Join(dir, m.Data), func(w io.Writer) error {
 		cw := &countingWriter{w: io.MultiWriter(w, h)}
-		err := writeData(cw, ix.dim, ix.vecs, ix.lex)
+		err := writeData(cw, s)
 		size = cw.n
 		return err
 	})
@@ -133,7 +161,14 @@ func (ix *Index) save(dir string, m manifest, generation int64) error {
 		return fmt.Errorf("write index data: %w", err)
 	}
 	m.Size, m.CRC32C = size, h.Sum32()
-	err = writeAtomic(filepath.Join(dir, manifestName), func(w io.Writer) error {
+	return saveManifest(dir, m)
+}
+
+// saveManifest writes m, whose data file is in place, and deletes what it
+// no longer names. Alone, it records new modification times of files
+// whose content has not changed, without writing the data again.
+func saveManifest(dir string, m manifest) error {
+	err := writeAtomic(filepath.Join(dir, manifestName), func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(m)

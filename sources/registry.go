@@ -16,6 +16,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"slices"
 	"strings"
@@ -211,6 +212,31 @@ func (r *Registry) Remove(ctx context.Context, id string) (Entry, error) {
 		return nil
 	})
 	return removed, err
+}
+
+// Files returns the added documents as files not read yet, for an index
+// that skips those it already holds (retrieval.OpenFiles): each is named
+// ID.md, and has a size and modification time when the store can tell
+// them without reading (DirStore can).
+func (r *Registry) Files(ctx context.Context) ([]corpus.File, error) {
+	entries, err := r.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	stat, _ := r.store.(interface {
+		Stat(ctx context.Context, id string) (fs.FileInfo, error)
+	})
+	files := make([]corpus.File, 0, len(entries))
+	for _, e := range entries {
+		f := corpus.File{Name: e.ID + ".md", Read: func() ([]byte, error) { return r.store.Text(ctx, e.ID) }}
+		if stat != nil {
+			if info, err := stat.Stat(ctx, e.ID); err == nil {
+				f.Size, f.ModTime = info.Size(), info.ModTime()
+			}
+		}
+		files = append(files, f)
+	}
+	return files, nil
 }
 
 // Documents returns the added documents as the corpus package parses

@@ -43,6 +43,13 @@ func TestAddURL(t *testing.T) {
 	if d.ID != res.ID || d.URL != res.URL || !strings.Contains(d.Text, paraCost) || strings.Contains(d.Text, "cookies") || strings.Contains(d.Text, "Super article") {
 		t.Errorf("got document %+v, want the article's text only, with its URL", d)
 	}
+	files, err := reg.Files(ctx)
+	if err != nil || len(files) != 1 || files[0].ID() != res.ID || files[0].Size == 0 || files[0].ModTime.IsZero() {
+		t.Fatalf("got files %+v, %v, want one, stated", files, err)
+	}
+	if fd, err := files[0].Parse(); err != nil || fd.Text != d.Text || fd.Hash != d.Hash {
+		t.Errorf("got %+v, %v from the file, want the document", fd, err)
+	}
 }
 
 func TestAddURLFailuresLoseNothing(t *testing.T) {

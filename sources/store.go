@@ -72,6 +72,12 @@ func (s DirStore) Text(ctx context.Context, id string) ([]byte, error) {
 	return os.ReadFile(s.docPath(id))
 }
 
+// Stat describes docs/ID.md without reading it, so that an index can
+// tell an unchanged document from its size and modification time.
+func (s DirStore) Stat(ctx context.Context, id string) (fs.FileInfo, error) {
+	return os.Stat(s.docPath(id))
+}
+
 // DeleteText removes docs/ID.md.
 func (s DirStore) DeleteText(ctx context.Context, id string) error {
 	err := os.Remove(s.docPath(id))

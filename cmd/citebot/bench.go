@@ -5,11 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/citebot/citebot/bench"
+	"github.com/citebot/citebot/eval"
 )
 
 // runBench measures retrieval at scale on a generated corpus. It takes only
@@ -17,10 +18,15 @@ import (
 // of the other commands would be ignored, since the bench generates its
 // corpus, indexes it in a temporary directory and uses the default chunking.
 func runBench(ctx context.Context, e *env, args []string) error {
-	fs := e.baseFlags("", "print one JSON object per size")
+	fs := e.baseFlags("", "print one JSON object per size and embedder")
 	sizes := fs.String("sizes", "1000,10000,100000", "corpus sizes to measure, in chunks, comma-separated")
 	queries := fs.Int("queries", 200, "generated questions timed per size")
-	seed := fs.Uint64("seed", 1, "seed of the synthetic corpus and questions")
+	seed := fs.Uint64("seed", 1, "seed of the synthetic corpus, questions and mixture")
+	embedders := fs.String("embedders", "hashed", "embedders to measure: hashed (built-in), mixture (1536-d, shaped like an API's)")
+	nprobes := fs.String("nprobe", "", "numbers of lists the recall sweep measures, comma-separated (default: powers of two)")
+	minClustered := fs.Int("min-clustered", 0, "chunks from which the index is clustered (0: the default)")
+	corpusOut := fs.String("corpus-out", "", "only write the corpus of the first size into this directory, to time other commands on it")
+	quality := fs.String("quality", "", "compare retrieval hit@5 with clustering on and off on this evaluation file, for each size")
 	if err := e.parseNoArgs(fs, args); err != nil {
 		return err
 	}
@@ -31,25 +37,79 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	if *queries <= 0 {
 		return usagef("-queries must be positive")
 	}
-	cfg := bench.Config{Sizes: ns, Queries: *queries, Seed: *seed}
+	switch {
+	case *corpusOut != "":
+		n, err := bench.WriteCorpus(*corpusOut, ns[0], *seed)
+		if err == nil {
+			fmt.Fprintf(e.stdout, "Wrote %d chunks of articles to %s.\n", n, *corpusOut)
+		}
+		return err
+	case *quality != "":
+		return e.benchQuality(ctx, *quality, ns, *minClustered, *seed)
+	}
+	cfg := bench.Config{Sizes: ns, Queries: *queries, Seed: *seed, Embedders: splitList(*embedders), MinClustered: *minClustered}
+	for _, name := range cfg.Embedders {
+		if _, err := bench.NewEmbedder(name, 0); err != nil {
+			return usagef("-embedders: %v", err)
+		}
+	}
+	if *nprobes != "" {
+		if cfg.NProbes, err = parseSizes(*nprobes); err != nil {
+			return usagef("-nprobe: %q is not a list of positive numbers", *nprobes)
+		}
+	}
 	cfg.Progress = func(msg string) { e.log.Info(msg) }
 	results, err := bench.Run(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	if e.jsonOut {
-		enc := json.NewEncoder(e.stdout)
-		for _, r := range results {
-			if err := enc.Encode(r); err != nil {
-				return err
-			}
-		}
-		return nil
+		return encodeEach(e.stdout, results)
 	}
 	return printBench(e.stdout, results)
 }
 
-// parseSizes reads "1000,10000": positive chunk counts.
+// benchQuality runs bench.Quality for each size.
+func (e *env) benchQuality(ctx context.Context, file string, sizes []int, minClustered int, seed uint64) error {
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	cases, err := eval.Read(f)
+	if err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	var out []bench.QualityResult
+	for _, n := range sizes {
+		e.log.Info(fmt.Sprintf("quality at %d chunks", n))
+		q, err := bench.Quality(ctx, cases, n, minClustered, seed)
+		if err != nil {
+			return err
+		}
+		out = append(out, q)
+	}
+	if e.jsonOut {
+		return encodeEach(e.stdout, out)
+	}
+	for _, q := range out {
+		fmt.Fprintf(e.stdout, "%d chunks, %d lists, nprobe %d: retrieval hit@5 %.3f clustered, %.3f one collection, %d questions; differ: %s\n",
+			q.Chunks, q.Lists, q.NProbe, q.HitOn, q.HitOff, q.Questions, dash(strings.Join(q.Differ, " ")))
+	}
+	return nil
+}
+
+func encodeEach[T any](w io.Writer, xs []T) error {
+	enc := json.NewEncoder(w)
+	for _, x := range xs {
+		if err := enc.Encode(x); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// parseSizes reads "1000,10000": positive counts.
 func parseSizes(s string) ([]int, error) {
 	var out []int
 	for _, f := range strings.Split(s, ",") {
@@ -61,41 +121,3 @@ func parseSizes(s string) ([]int, error) {
 	}
 	return out, nil
 }
-
-// printBench prints one column per size.
-func printBench(w io.Writer, rs []bench.Result) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	row := func(name string, f func(bench.Result) string) {
-		fmt.Fprintf(tw, "%s\t", name)
-		for _, r := range rs {
-			fmt.Fprintf(tw, "%s\t", f(r))
-		}
-		fmt.Fprintln(tw)
-	}
-	row("chunks", func(r bench.Result) string { return strconv.Itoa(r.Chunks) })
-	row("documents", func(r bench.Result) string { return strconv.Itoa(r.Documents) })
-	row("index time (s)", func(r bench.Result) string { return fmt.Sprintf("%.2f", r.IndexSeconds) })
-	row("indexing (chunks/s)", func(r bench.Result) string { return fmt.Sprintf("%.0f", r.ChunksPerSecond) })
-	row("index on disk (MiB)", func(r bench.Result) string { return mib(r.IndexBytes) })
-	row("load (s)", func(r bench.Result) string { return fmt.Sprintf("%.3f", r.LoadSeconds) })
-	row("hybrid query p50 (ms)", func(r bench.Result) string { return fmt.Sprintf("%.2f", r.QueryP50Ms) })
-	row("hybrid query p95 (ms)", func(r bench.Result) string { return fmt.Sprintf("%.2f", r.QueryP95Ms) })
-	row("vector search p50 (ms)", func(r bench.Result) string { return fmt.Sprintf("%.2f", r.VectorP50Ms) })
-	row("flat scan p50 (ms)", func(r bench.Result) string { return fmt.Sprintf("%.2f", r.ScanP50Ms) })
-	row("vector / scan", func(r bench.Result) string { return fmt.Sprintf("%.2f×", r.VectorVsScan) })
-	row("unrolled scan p50 (ms)", func(r bench.Result) string { return fmt.Sprintf("%.2f", r.UnrolledP50Ms) })
-	row("heap in use (MiB)", func(r bench.Result) string { return mib(int64(r.HeapInuse)) })
-	row("RSS (MiB)", func(r bench.Result) string { return mib(r.RSS) })
-	row("index heap/chunk beyond vector (B)", func(r bench.Result) string { return fmt.Sprintf("%.0f", r.PerChunkBeyondVector) })
-	row("pipeline to prompt p50 (ms)", func(r bench.Result) string { return fmt.Sprintf("%.2f", r.PipelineP50Ms) })
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	if len(rs) > 0 {
-		_, err := fmt.Fprintf(w, "\n%d generated questions per size, top %d; hashed embedder; pipeline on the built-in corpus.\n", rs[0].Queries, bench.K)
-		return err
-	}
-	return nil
-}
-
-func mib(b int64) string { return fmt.Sprintf("%.1f", float64(b)/(1<<20)) }

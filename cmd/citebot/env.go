@@ -144,16 +144,17 @@ func defaultDataDir(getenv func(string) string) string {
 	return filepath.Join(".citebot")
 }
 
-// loadCorpus reads the configured corpus, warning about each file it
-// cannot use.
-func (e *env) loadCorpus() ([]corpus.Document, error) {
-	var docs []corpus.Document
+// corpusFiles lists the configured corpus and the added documents without
+// reading them (the index reads only what it lacks), warning about each
+// file it cannot use.
+func (e *env) corpusFiles() ([]corpus.File, error) {
+	var files []corpus.File
 	var skipped []corpus.Skipped
 	var err error
 	if e.corpusDir == "" {
-		docs, skipped, err = corpus.Load(corpus.Default())
+		files, skipped, err = corpus.Scan(corpus.Default())
 	} else {
-		docs, skipped, err = corpus.LoadDir(e.corpusDir)
+		files, skipped, err = corpus.ScanDir(e.corpusDir)
 	}
 	for _, s := range skipped {
 		e.log.Warn("skipping corpus file", "file", s.Name, "reason", s.Err)
@@ -161,7 +162,7 @@ func (e *env) loadCorpus() ([]corpus.Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	return e.withAdded(docs) // citebot add, feed and sync
+	return e.withAdded(files) // citebot add, feed and sync
 }
 
 // indexDir keeps one index per corpus under the data directory, so that
@@ -177,6 +178,27 @@ func (e *env) indexDir() string {
 		key = filepath.Base(abs) + "-" + hex.EncodeToString(sum[:4])
 	}
 	return filepath.Join(e.dataDir, "index", key)
+}
+
+// nprobe reads CITEBOT_NPROBE: how many lists of a clustered index a
+// search scans. Unset means the index's default; "exhaustive" scans them
+// all. Anything else but a positive number is an error, not a silent
+// default: a mistyped value would otherwise change answers unnoticed. A
+// number above the index's lists is clamped, with a warning, when the
+// index is open and their number known.
+func (e *env) nprobe() (int, error) {
+	v := strings.TrimSpace(e.getenv("CITEBOT_NPROBE"))
+	if v == "" {
+		return 0, nil
+	}
+	if strings.EqualFold(v, "exhaustive") {
+		return retrieval.Exhaustive, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		return 0, usagef("CITEBOT_NPROBE must be a positive number of lists or \"exhaustive\", got %q", v)
+	}
+	return n, nil
 }
 
 // lockTimeout is how long a command waits for another citebot writing
@@ -208,9 +230,13 @@ type opened struct {
 	embedder retrieval.Embedder
 }
 
-// openIndex loads the corpus and opens (building or refreshing) its index.
+// openIndex lists the corpus and opens (building or refreshing) its index.
 func (e *env) openIndex(ctx context.Context, progress func(done, total int)) (*retrieval.Index, opened, error) {
-	docs, err := e.loadCorpus()
+	nprobe, err := e.nprobe()
+	if err != nil {
+		return nil, opened{}, err
+	}
+	files, err := e.corpusFiles()
 	if err != nil {
 		return nil, opened{}, err
 	}
@@ -220,25 +246,28 @@ func (e *env) openIndex(ctx context.Context, progress func(done, total int)) (*r
 	}
 	dir := e.indexDir()
 	wait := e.lockTimeout()
-	opts := retrieval.Options{Dir: dir, Embedder: emb, Chunking: e.chunking, Progress: progress, Logger: e.log,
+	opts := retrieval.Options{Dir: dir, Embedder: emb, Chunking: e.chunking, Progress: progress, Logger: e.log, NProbe: nprobe,
 		QueryTimeout: e.duration("CITEBOT_EMBED_TIMEOUT", retrieval.DefaultQueryTimeout),
 		LockTimeout:  wait, OnWait: func(holder string) {
 			fmt.Fprintf(e.stderr, "waiting for another citebot writing the index in %s (%s); giving up after %v\n", dir, holder, wait)
 		}}
-	ix, st, err := retrieval.Open(ctx, docs, opts)
-	if err != nil && ctx.Err() == nil && !isLocal(emb) && !errors.Is(err, retrieval.ErrBusy) {
+	ix, st, err := retrieval.OpenFiles(ctx, files, opts)
+	if err != nil && ctx.Err() == nil && !isLocal(emb) && !errors.Is(err, retrieval.ErrBusy) && !errors.Is(err, corpus.ErrNoDocuments) {
 		// The embedding API is down or misconfigured: answer from the
 		// built-in embedder rather than not at all.
 		e.log.Warn("embedding API failed; using the built-in offline embedder", "err", err)
 		fmt.Fprintf(e.stderr, "note: embeddings unavailable (%v); searching with the built-in embedder\n", err)
 		emb = retrieval.NewHashed()
 		opts.Embedder = emb
-		ix, st, err = retrieval.Open(ctx, docs, opts)
+		ix, st, err = retrieval.OpenFiles(ctx, files, opts)
+	}
+	for _, s := range st.Skipped {
+		e.log.Warn("skipping corpus file", "file", s.Name, "reason", s.Err)
 	}
 	if err != nil {
 		return nil, opened{Stats: st, embedder: emb}, fmt.Errorf("index: %w", err)
 	}
-	e.log.Info("index ready", "dir", dir, "embedder", emb.Fingerprint(), "chunks", ix.Len(),
-		"loaded", st.Loaded, "embedded", st.Embedded, "reused", st.Reused, "removed", st.Removed, "rebuilt", st.Rebuilt)
+	e.log.Info("index ready", "dir", dir, "embedder", emb.Fingerprint(), "chunks", ix.Len(), "lists", ix.Lists(), "nprobe", ix.NProbe(),
+		"read", st.Read, "parsed", st.Parsed, "loaded", st.Loaded, "embedded", st.Embedded, "reused", st.Reused, "removed", st.Removed, "rebuilt", st.Rebuilt)
 	return ix, opened{Stats: st, embedder: emb}, nil
 }

@@ -20,7 +20,15 @@ type indexOut struct {
 	Embedded  int    `json:"embedded"`
 	Reused    int    `json:"reused"`
 	Removed   int    `json:"removed"`
-	Saved     bool   `json:"saved"`
+	// Read and Parsed count the corpus files read and parsed: the others
+	// were unchanged and came from the index.
+	Read   int `json:"read"`
+	Parsed int `json:"parsed"`
+	// Lists is the number of lists of a clustered index (0: one
+	// collection), NProbe how many a search scans (-1: all).
+	Lists  int  `json:"lists"`
+	NProbe int  `json:"nprobe"`
+	Saved  bool `json:"saved"`
 }
 
 func runIndex(ctx context.Context, e *env, args []string) error {
@@ -38,18 +46,30 @@ func runIndex(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("index not saved in %s: %w", e.indexDir(), st.SaveErr)
 	}
 	out := indexOut{Dir: e.indexDir(), Embedder: st.embedder.Fingerprint(), Documents: len(ix.Documents()), Chunks: ix.Len(),
-		Loaded: st.Loaded, Rebuilt: st.Rebuilt, Embedded: st.Embedded, Reused: st.Reused, Removed: st.Removed, Saved: st.Saved}
+		Loaded: st.Loaded, Rebuilt: st.Rebuilt, Embedded: st.Embedded, Reused: st.Reused, Removed: st.Removed,
+		Read: st.Read, Parsed: st.Parsed, Lists: ix.Lists(), NProbe: ix.NProbe(), Saved: st.Saved}
 	if e.jsonOut {
 		return writeJSON(e.stdout, out)
 	}
 	fmt.Fprintf(e.stdout, "Indexed %d documents, %d chunks: %d embedded, %d reused, %d removed.\n",
 		out.Documents, out.Chunks, out.Embedded, out.Reused, out.Removed)
+	if out.Lists > 0 {
+		fmt.Fprintf(e.stdout, "Clustered in %d lists; a search scans %s.\n", out.Lists, probed(out.NProbe))
+	}
 	if out.Saved {
 		fmt.Fprintf(e.stdout, "Saved to %s.\n", out.Dir)
 	} else {
 		fmt.Fprintf(e.stdout, "Up to date in %s.\n", out.Dir)
 	}
 	return nil
+}
+
+// probed says how many lists a search scans.
+func probed(nprobe int) string {
+	if nprobe == -1 {
+		return "all of them"
+	}
+	return fmt.Sprintf("the nearest %d", nprobe)
 }
 
 // progressReporter draws a progress bar when w is a terminal and prints

@@ -43,34 +43,31 @@ func (e *env) registry(hostDelay time.Duration) (*sources.Registry, error) {
 }
 
 // withAdded appends the documents added with citebot add, feed and sync
-// to the corpus. One whose ID the corpus already uses is skipped with a
-// warning: the corpus file wins. An unreadable registry is a warning too:
+// to the corpus files. One whose ID the corpus already uses is skipped with
+// a warning: the corpus file wins. An unreadable registry is a warning too:
 // the corpus alone can still answer.
-func (e *env) withAdded(docs []corpus.Document) ([]corpus.Document, error) {
+func (e *env) withAdded(files []corpus.File) ([]corpus.File, error) {
 	reg, err := e.registry(-1)
 	if err != nil {
 		return nil, err
 	}
-	added, skipped, err := reg.Documents(context.Background())
+	added, err := reg.Files(context.Background())
 	if err != nil {
 		e.log.Warn("added documents unavailable; answering from the corpus alone", "err", err)
-		return docs, nil
+		return files, nil
 	}
-	for _, s := range skipped {
-		e.log.Warn("skipping added document", "doc", s.Name, "reason", s.Err)
+	taken := make(map[string]bool, len(files))
+	for _, f := range files {
+		taken[f.ID()] = true
 	}
-	taken := make(map[string]bool, len(docs))
-	for _, d := range docs {
-		taken[d.ID] = true
-	}
-	for _, d := range added {
-		if taken[d.ID] {
-			e.log.Warn("an added document has the ID of a corpus file; keeping the corpus file", "doc", d.ID)
+	for _, f := range added {
+		if taken[f.ID()] {
+			e.log.Warn("an added document has the ID of a corpus file; keeping the corpus file", "doc", f.ID())
 			continue
 		}
-		docs = append(docs, d)
+		files = append(files, f)
 	}
-	return docs, nil
+	return files, nil
 }
 
 // reindex refreshes the index after the registry changed and returns the

@@ -50,12 +50,12 @@ func runRemove(ctx context.Context, e *env, args []string) error {
 
 // notAdded explains why id cannot be removed.
 func (e *env) notAdded(id string, err error) error {
-	docs, lerr := e.loadCorpus()
+	files, lerr := e.corpusFiles()
 	if lerr != nil {
 		return err
 	}
-	for _, d := range docs {
-		if d.ID != id {
+	for _, f := range files {
+		if f.ID() != id {
 			continue
 		}
 		if e.corpusDir == "" {
