@@ -10,7 +10,6 @@ import (
 
 	"github.com/citebot/citebot/answer"
 	"github.com/citebot/citebot/llm/llmtest"
-	"github.com/citebot/citebot/retrieval"
 )
 
 const degradedNotice = "La recherche sémantique est indisponible"
@@ -72,15 +71,8 @@ func TestBotAnswersWhenTheQuestionCannotBeEmbedded(t *testing.T) {
 	vars["CITEBOT_DATA_DIR"] = t.TempDir()
 	delete(vars, "CITEBOT_EMBED_TIMEOUT") // the default: the API must answer the second question in time
 	var stderr bytes.Buffer
-	e := &env{stdout: &bytes.Buffer{}, stderr: &stderr, getenv: func(k string) string { return vars[k] }, name: "discord"}
-	if _, err := e.parse(e.flags(""), nil); err != nil {
-		t.Fatal(err)
-	}
-	ix, _, err := e.openIndex(context.Background(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	deps, _, err := e.botDeps(&indexKeeper{e: e, live: retrieval.NewLive(ix)}, answer.DefaultMinCoverage)
+	e, k := discordKeeper(t, vars, &stderr)
+	deps, _, err := e.botDeps(k, answer.DefaultMinCoverage)
 	if err != nil {
 		t.Fatal(err)
 	}

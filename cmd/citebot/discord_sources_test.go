@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"strconv"
@@ -14,7 +13,6 @@ import (
 	"github.com/citebot/citebot/answer"
 	"github.com/citebot/citebot/bot"
 	"github.com/citebot/citebot/bot/discordtest"
-	"github.com/citebot/citebot/retrieval"
 )
 
 const (
@@ -34,19 +32,8 @@ type discordBot struct {
 func startDiscordBot(t *testing.T) *discordBot {
 	t.Helper()
 	vars := map[string]string{"CITEBOT_DATA_DIR": t.TempDir(), "CITEBOT_FETCH_ALLOW": "127.0.0.1"}
-	e := &env{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}, getenv: func(k string) string { return vars[k] }, name: "discord"}
-	if _, err := e.parse(e.flags(""), nil); err != nil {
-		t.Fatal(err)
-	}
-	ix, _, err := e.openIndex(context.Background(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	reg, err := e.registry(0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	k := &indexKeeper{e: e, live: retrieval.NewLive(ix), reg: reg}
+	e, k := discordKeeper(t, vars, nil)
+	withRegistry(t, k, 0)
 	deps, _, err := e.botDeps(k, answer.DefaultMinCoverage)
 	if err != nil {
 		t.Fatal(err)

@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"testing"
-
-	"github.com/citebot/citebot/retrieval"
 )
 
 // TestKeeperSyncIndexesNewArticles runs what the schedule runs against a
@@ -16,21 +13,11 @@ func TestKeeperSyncIndexesNewArticles(t *testing.T) {
 	site.set("/chaleur", newsPage("Lyon se chauffe aux eaux usées", heatParas...))
 	site.set("/feed.xml", feedXML())
 	vars := map[string]string{"CITEBOT_DATA_DIR": t.TempDir(), "CITEBOT_FETCH_ALLOW": "127.0.0.1"}
-	e := &env{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}, getenv: func(k string) string { return vars[k] }, name: "discord"}
-	if _, err := e.parse(e.flags(""), nil); err != nil {
-		t.Fatal(err)
-	}
-	ix, _, err := e.openIndex(context.Background(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	reg, err := e.registry(0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	k := &indexKeeper{e: e, live: retrieval.NewLive(ix), reg: reg}
+	_, k := discordKeeper(t, vars, nil)
+	withRegistry(t, k, 0)
+	ix := k.live.Current()
 	ctx := context.Background()
-	if _, err := reg.AddFeed(ctx, site.URL+"/feed.xml"); err != nil {
+	if _, err := k.reg.AddFeed(ctx, site.URL+"/feed.xml"); err != nil {
 		t.Fatal(err)
 	}
 	if rep, err := k.sync(ctx); err != nil || len(rep.Added) != 0 || k.live.Current() != ix {

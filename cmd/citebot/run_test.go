@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/citebot/citebot/answer"
-	"github.com/citebot/citebot/retrieval"
 )
 
 // cli runs citebot in-process with a private data directory and no API
@@ -301,19 +300,8 @@ func TestDiscordWarnsAboutConfigurationOnce(t *testing.T) {
 		vars[k] = v
 	}
 	var stderr bytes.Buffer
-	e := &env{stdout: &bytes.Buffer{}, stderr: &stderr, getenv: func(k string) string { return vars[k] }, name: "discord"}
-	if _, err := e.parse(e.flags(""), nil); err != nil {
-		t.Fatal(err)
-	}
-	ix, _, err := e.openIndex(context.Background(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	reg, err := e.registry(-1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	deps, mode, err := e.botDeps(&indexKeeper{e: e, live: retrieval.NewLive(ix), reg: reg}, answer.DefaultMinCoverage)
+	e, k := discordKeeper(t, vars, &stderr)
+	deps, mode, err := e.botDeps(withRegistry(t, k, -1), answer.DefaultMinCoverage)
 	if err != nil {
 		t.Fatal(err)
 	}
