@@ -106,10 +106,22 @@ func (b *Bot) shutdown() error {
 		b.abandon()
 		<-idle // abandoned handlers tell their askers and return promptly
 	}
-	if b.feedback != nil {
-		b.feedback.close()
-	}
+	b.flushStore()
 	return b.sess.Close()
+}
+
+// storeFlushTimeout bounds the wait for the store's queued writes at
+// shutdown.
+const storeFlushTimeout = 5 * time.Second
+
+// flushStore waits, within storeFlushTimeout, for the store to write
+// what the last answers queued. Closing it is its owner's business.
+func (b *Bot) flushStore() {
+	ctx, cancel := context.WithTimeout(context.Background(), storeFlushTimeout)
+	defer cancel()
+	if err := b.store.Flush(ctx); err != nil {
+		b.log.Warn("the store did not write everything before the stop", "err", err)
+	}
 }
 
 // guard runs a handler, recovering a panic so that one bad event cannot

@@ -61,6 +61,8 @@ var texts = map[string][2]string{
 	"passageChanged": {"(This passage has changed since the answer; it is no longer indexed as it was.)", "(Ce passage a changé depuis la réponse ; il n'est plus indexé tel quel.)"},
 	"noResult":       {"No passage matches.", "Aucun passage ne correspond."},
 	"unknownDoc":     {"Unknown document. Start typing a title and pick one from the list.", "Document inconnu. Tapez le début d'un titre et choisissez dans la liste."},
+	"kbUnavailable":  {"This server's knowledge base (%s) cannot be used right now; please try again later.", "La base de connaissances de ce serveur (%s) est indisponible pour le moment ; réessayez plus tard."},
+	"unavailable":    {"This is not available on this bot.", "Ce n'est pas disponible sur ce bot."},
 	// /source (cmd_source.go, source_replies.go, attachment.go)
 	"noPermSource":      {"Only members with the Manage Server permission can add or remove articles.", "Seuls les membres ayant la permission Gérer le serveur peuvent ajouter ou retirer des articles."},
 	"sourcesOff":        {"Adding articles is not available on this bot.", "L'ajout d'articles n'est pas disponible sur ce bot."},

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -44,7 +43,7 @@ func runDiscord(ctx context.Context, e *env, args []string) error {
 	}
 	b, err := bot.New(bot.Config{
 		Token: token, GuildID: strings.TrimSpace(e.getenv("DISCORD_GUILD_ID")), Channels: splitList(e.getenv("DISCORD_CHANNELS")),
-		RatePerMinute: *rate, MaxConcurrent: *conc, FeedbackPath: filepath.Join(e.dataDir, "feedback.jsonl"),
+		RatePerMinute: *rate, MaxConcurrent: *conc,
 		OpsAddr: *ops, Logger: e.log,
 	}, deps)
 	if err != nil {
