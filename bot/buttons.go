@@ -47,6 +47,8 @@ func (b *Bot) onComponent(i *discordgo.Interaction) {
 	case strings.HasPrefix(id, voteUpPrefix), strings.HasPrefix(id, voteDownPrefix):
 		parts := strings.SplitN(id, ":", 3)
 		b.vote(i, parts[1], parts[2], l)
+	case strings.HasPrefix(id, gapsPrefix):
+		b.onGapsPage(i, id, l)
 	case strings.HasPrefix(id, sourcesPrefix):
 		b.showSources(i, strings.TrimPrefix(id, sourcesPrefix), l)
 	default:

@@ -52,21 +52,14 @@ func canManage(i *discordgo.Interaction) bool {
 }
 
 // subcommand is the sub-command an interaction names and its options as
-// strings (an attachment option holds the attachment's ID).
+// text (see options; an attachment option holds the attachment's ID).
 func subcommand(i *discordgo.Interaction) (string, map[string]string) {
-	out := map[string]string{}
 	for _, o := range i.ApplicationCommandData().Options {
-		if o.Type != discordgo.ApplicationCommandOptionSubCommand {
-			continue
+		if o.Type == discordgo.ApplicationCommandOptionSubCommand {
+			return o.Name, options(o.Options)
 		}
-		for _, so := range o.Options {
-			if s, ok := so.Value.(string); ok {
-				out[so.Name] = strings.TrimSpace(s)
-			}
-		}
-		return o.Name, out
 	}
-	return "", out
+	return "", map[string]string{}
 }
 
 // runSource checks who asks, then runs the sub-command. Refusals that

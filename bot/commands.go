@@ -49,7 +49,8 @@ type commandSet struct {
 // commands lists every command the bot offers; a new command is a
 // cmd_*.go file and a line here.
 func commands() commandSet {
-	return newCommandSet(askCommand(), summaryCommand(), sourcesCommand(), searchCommand(), reindexCommand(), sourceCommand(), helpCommand())
+	return newCommandSet(askCommand(), summaryCommand(), sourcesCommand(), searchCommand(), reindexCommand(), sourceCommand(),
+		configCommand(), gapsCommand(), statsCommand(), forgetCommand(), helpCommand())
 }
 
 // newCommandSet indexes cs by name, keeping their order.

@@ -62,6 +62,7 @@ func TestRestartRemembers(t *testing.T) {
 	if len(votes) != 1 || !votes[0].Known || votes[0].Question != question || len(votes[0].Sources) == 0 {
 		t.Errorf("got votes %+v, want one known vote with the question and its sources", votes)
 	}
+	second.shutdown(t) // the answers in flight end, and are logged
 	qs, err := st.Questions(t.Context(), store.Filter{})
 	if err != nil {
 		t.Fatal(err)
