@@ -16,7 +16,6 @@ import (
 	"github.com/citebot/citebot/store"
 )
 
-
 // config runs /config sub with opts as a member with perms, and returns
 // the private reply's text.
 func (h *harness) config(t *testing.T, guild, sub string, opts map[string]any, perms int64) string {
