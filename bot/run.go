@@ -87,9 +87,15 @@ func connectError(err error) error {
 	return fmt.Errorf("connect to Discord: %w", err)
 }
 
-// healthy is what /healthz reports: connected and not stopping.
-func (b *Bot) healthy() bool {
-	return !b.adm.stopping() && b.sess != nil && b.sess.DataReady
+// healthy is what /healthz reports: connected and not stopping, and
+// whether the store is storing (if not, the bot answers all the same,
+// without what the store would have remembered).
+func (b *Bot) healthy() (bool, string) {
+	var degraded string
+	if err := b.store.Health(); err != nil {
+		degraded = "store: " + err.Error()
+	}
+	return !b.adm.stopping() && b.sess != nil && b.sess.DataReady, degraded
 }
 
 // shutdown stops taking questions, waits for the answers in flight, then
