@@ -11,7 +11,10 @@
 // admission to answer); admission.go, ratelimit.go, gate.go, dedupe.go
 // (what work is taken on); replies.go, sinks.go, stream.go (speaking on
 // Discord); text.go, embeds.go, embedfit.go, split.go, splitter.go,
-// markers.go (making text fit Discord); buttons.go, feedback.go, ops.go.
+// markers.go (making text fit Discord); buttons.go, ops.go. What the bot
+// remembers goes through a store.Store: history.go, answercache.go and
+// settings.go cache it, questionlog.go logs each question; kb.go picks a
+// server's knowledge base; reports.go is what /gaps and /stats read.
 package bot
 
 import (
@@ -121,8 +124,8 @@ func (c *Config) defaults() {
 // each in its own file: the commands (commands.go, cmd_*.go), admission
 // of work (admission.go), replies on Discord (replies.go, sinks.go), the
 // conversations it remembers (history.go), the buttons and the answers
-// they find (buttons.go), feedback and metrics; Bot itself only wires
-// them to the session.
+// they find (buttons.go), the servers' settings (settings.go) and
+// metrics; Bot itself only wires them to the session.
 type Bot struct {
 	cfg      Config
 	deps     Deps
