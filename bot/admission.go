@@ -50,14 +50,15 @@ func (e *rateLimitedError) Error() string {
 func (a *admission) firstDelivery(id string) bool { return a.seen.first(id) }
 
 // question admits a question before any work is done on it: it must be
-// valid (answer.Validate's errors), within its asker's rate
-// (*rateLimitedError) and come while the bot is not stopping (errClosed).
+// valid (answer.Validate's errors), within its asker's rate of perMinute
+// questions a minute, the server's (0: the configured rate;
+// *rateLimitedError), and come while the bot is not stopping (errClosed).
 // On nil, the caller owns a running slot and must call done.
-func (a *admission) question(q, user string, now time.Time) error {
+func (a *admission) question(q, user string, perMinute int, now time.Time) error {
 	if err := answer.Validate(q); err != nil {
 		return err
 	}
-	if ok, retry := a.limiter.allow(user, now); !ok {
+	if ok, retry := a.limiter.allowAt(user, perMinute, now); !ok {
 		return &rateLimitedError{retry: retry}
 	}
 	if !a.track() {

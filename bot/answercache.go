@@ -1,40 +1,81 @@
 package bot
 
 import (
+	"context"
 	"hash/fnv"
+	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/citebot/citebot/answer"
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/store"
 )
 
-// answerCache keeps recent answers by key for the buttons under them:
-// the Sources button shows their passages, a vote records their content.
+// answerCache keeps answers by key for the buttons under them: the
+// Sources button shows their passages, a vote records their content.
 // It keeps only what the buttons need (keptAnswer), copied, so that a
 // kept answer holds neither the model's response nor any of the index —
 // passages are kept as references and read again from the library when
-// Sources is clicked, so a /reindex can free the old index — and it is
-// bounded in bytes as well as in answers.
-type answerCache struct{ c *lru[keptAnswer] }
-
-// newAnswerCache keeps the last size answers weighing at most bytes in
-// all; older buttons then say the sources have expired, and votes on them
-// are recorded from the message's text.
-func newAnswerCache(size, bytes int) *answerCache {
-	return &answerCache{newCostLRU(size, bytes, func(key string, k keptAnswer) int { return len(key) + k.cost() })}
+// Sources is clicked, so a /reindex can free the old index.
+//
+// The store keeps them across restarts; the LRU in front of it, bounded
+// in bytes as well as in answers, spares a read for recent answers and
+// holds one the store has not written yet.
+type answerCache struct {
+	c   *lru[keptAnswer]
+	st  store.Store
+	log *slog.Logger
 }
 
-// put keeps what the buttons need of ans under key, the ID they carry.
-func (a *answerCache) put(key string, ans answer.Answer) { a.c.put(key, keep(ans)) }
+// newAnswerCache caches the last size answers weighing at most bytes in
+// all in front of st; buttons whose answer neither has say the sources
+// have expired, and votes on them are recorded from the message's text.
+func newAnswerCache(st store.Store, log *slog.Logger, size, bytes int) *answerCache {
+	return &answerCache{c: newCostLRU(size, bytes, func(key string, k keptAnswer) int { return len(key) + k.cost() }),
+		st: st, log: log}
+}
+
+// put keeps what the buttons need of ans under key, the ID they carry,
+// with who asked it where, so that /forget-me reaches it.
+func (a *answerCache) put(key string, who origin, ans answer.Answer) {
+	k := keep(ans)
+	k.at, k.guild, k.user = time.Now().UTC(), who.guild, who.user
+	a.c.put(key, k)
+	a.st.PutAnswer(key, k.stored())
+}
 
 // get returns the answer a button's key names, if still kept.
-func (a *answerCache) get(key string) (keptAnswer, bool) { return a.c.get(key) }
+func (a *answerCache) get(ctx context.Context, key string) (keptAnswer, bool) {
+	if k, ok := a.c.get(key); ok {
+		return k, true
+	}
+	ctx, cancel := context.WithTimeout(ctx, storeReadTimeout)
+	defer cancel()
+	s, ok, err := a.st.Answer(ctx, key)
+	if err != nil {
+		a.log.Warn("cannot read a kept answer from the store", "key", key, "err", err)
+	}
+	if !ok || err != nil {
+		return keptAnswer{}, false
+	}
+	k := fromStored(s)
+	a.c.put(key, k)
+	return k, true
+}
+
+// forgetUser drops the cached answers user asked for.
+func (a *answerCache) forgetUser(user string) {
+	a.c.removeIf(func(_ string, k keptAnswer) bool { return k.user == user })
+}
 
 // keptAnswer is what the buttons under an answer need of it: a vote's
 // record (question, text, mode, cited chunk IDs) and the passages the
 // Sources button shows.
 type keptAnswer struct {
+	at                   time.Time
+	guild, user          string // where and by whom it was asked
 	question, text, mode string
 	sources              []string
 	passages             []keptPassage
@@ -65,7 +106,7 @@ func keep(a answer.Answer) keptAnswer {
 // cost approximates the bytes k holds: its strings and a few words of
 // bookkeeping per part.
 func (k keptAnswer) cost() int {
-	n := 128 + len(k.question) + len(k.text) + len(k.mode)
+	n := 160 + len(k.guild) + len(k.user) + len(k.question) + len(k.text) + len(k.mode)
 	for _, s := range k.sources {
 		n += 16 + len(s)
 	}
@@ -106,4 +147,25 @@ func checksum(s string) uint64 {
 	h := fnv.New64a()
 	h.Write([]byte(s))
 	return h.Sum64()
+}
+
+// stored is k as the store keeps it.
+func (k keptAnswer) stored() store.KeptAnswer {
+	s := store.KeptAnswer{Time: k.at, Guild: k.guild, User: k.user, Question: k.question, Text: k.text, Mode: k.mode,
+		Sources: k.sources}
+	for _, p := range k.passages {
+		s.Passages = append(s.Passages, store.KeptPassage{ChunkID: p.chunkID, DocID: p.docID, Title: p.title, Sum: p.sum,
+			Fused: p.fused, Vector: p.vector, BM25: p.bm25})
+	}
+	return s
+}
+
+// fromStored is a kept answer read back from the store.
+func fromStored(s store.KeptAnswer) keptAnswer {
+	k := keptAnswer{at: s.Time, guild: s.Guild, user: s.User, question: s.Question, text: s.Text, mode: s.Mode, sources: s.Sources}
+	for _, p := range s.Passages {
+		k.passages = append(k.passages, keptPassage{chunkID: p.ChunkID, docID: p.DocID, title: p.Title, sum: p.Sum,
+			fused: p.Fused, vector: p.Vector, bm25: p.BM25})
+	}
+	return k
 }

@@ -2,10 +2,12 @@ package bot
 
 import (
 	"fmt"
+	"log/slog"
 	"testing"
 
 	"github.com/citebot/citebot/answer"
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/store"
 )
 
 // TestAnswerCacheKeepsWhatButtonsNeed keeps a real answer: the passages
@@ -34,14 +36,14 @@ func TestAnswerCacheKeepsWhatButtonsNeed(t *testing.T) {
 	}
 
 	bound := 20 * k.cost()
-	c := newAnswerCache(1000, bound)
+	c := newAnswerCache(store.NewMemory(store.MemoryLimits{}), slog.New(slog.DiscardHandler), 1000, bound)
 	for i := range 100 {
-		c.put(fmt.Sprint(i), a)
+		c.put(fmt.Sprint(i), origin{}, a)
 	}
 	if got := c.c.cost(); got > bound || c.c.len() >= 100 {
 		t.Errorf("got %d answers weighing %d, want fewer than 100 within %d", c.c.len(), got, bound)
 	}
-	if _, ok := c.get("99"); !ok {
+	if _, ok := c.get(t.Context(), "99"); !ok {
 		t.Error("the last answer is not kept")
 	}
 }

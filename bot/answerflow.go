@@ -29,6 +29,9 @@ type askedQuestion struct {
 	conversation string
 	tell         func(string) // a short message to the asker: a refusal, an error
 	queued       func(string) // where the asker's place in line is shown
+	who          origin
+	deps         Deps   // the parts of the server's knowledge base
+	kb           string // its name, for the question log
 }
 
 // logAttrs names the question's event in the log.
@@ -39,12 +42,13 @@ func (q askedQuestion) logAttrs() []any {
 	return []any{"message", q.key}
 }
 
-// admitQuestion checks a question and its asker's rate before any work,
-// the same way wherever the question came from, and tells the asker
-// through refuse why it will not be answered. On true, the caller owns a
-// running slot and must call b.adm.done.
-func (b *Bot) admitQuestion(q, user, l, from string, refuse func(string)) bool {
-	err := b.adm.question(q, user, time.Now())
+// admitQuestion checks a question and its asker's rate (the server's,
+// when it set one) before any work, the same way wherever the question
+// came from, and tells the asker through refuse why it will not be
+// answered. On true, the caller owns a running slot and must call
+// b.adm.done.
+func (b *Bot) admitQuestion(q string, who origin, l, from string, refuse func(string)) bool {
+	err := b.adm.question(q, who.user, b.settings.get(who.guild).RatePerMinute, time.Now())
 	var limited *rateLimitedError
 	switch {
 	case err == nil:
@@ -64,16 +68,22 @@ func (b *Bot) admitQuestion(q, user, l, from string, refuse func(string)) bool {
 
 // answerQueued waits for an answering slot, telling the asker where they
 // stand meanwhile, then answers q in out. Every failure, a panic in the
-// pipeline included, is told to the asker rather than left unanswered.
+// pipeline included, is told to the asker rather than left unanswered,
+// and every question is logged with what became of it.
 func (b *Bot) answerQueued(ctx context.Context, out sink, q askedQuestion) {
+	start := time.Now()
+	var a answer.Answer
+	err := errPanicked // until answering returns
+	defer func() { b.logQuestion(q, start, a, err) }()
 	defer b.recoverTell(q.lang, q.tell)
-	release, err := b.queue(ctx, q.lang, q.queued)
-	if err != nil {
+	release, qerr := b.queue(ctx, q.lang, q.queued)
+	if qerr != nil {
+		err = qerr
 		b.failure(err, q.lang, q.from, q.tell, q.logAttrs()...)
 		return
 	}
 	defer release()
-	if err := b.answerInto(ctx, out, q); err != nil {
+	if a, err = b.answerInto(ctx, out, q); err != nil {
 		b.failure(err, q.lang, q.from, q.tell, q.logAttrs()...)
 	}
 }
@@ -82,17 +92,17 @@ func (b *Bot) answerQueued(ctx context.Context, out sink, q askedQuestion) {
 // progressively while a model streams, then in full with the sources
 // embed and the buttons. The answer joins q's conversation before it is
 // shown, so a quick follow-up already sees it.
-func (b *Bot) answerInto(ctx context.Context, out sink, q askedQuestion) error {
+func (b *Bot) answerInto(ctx context.Context, out sink, q askedQuestion) (answer.Answer, error) {
 	start := time.Now()
 	var history []answer.Turn
 	if q.conversation != "" {
-		history = b.threads.history(q.conversation)
+		history = b.threads.history(ctx, q.conversation)
 	}
 	a, err := b.streamInto(out, func(onDelta func(string)) (answer.Answer, error) {
-		return b.deps.Answer(ctx, q.text, history, onDelta)
+		return q.deps.Answer(ctx, q.text, history, onDelta)
 	})
 	if err != nil {
-		return err
+		return a, err
 	}
 	b.metrics.latency.WithLabelValues("retrieve").Observe(a.Timings.Retrieve.Seconds())
 	b.metrics.latency.WithLabelValues("generate").Observe(a.Timings.Generate.Seconds())
@@ -100,7 +110,7 @@ func (b *Bot) answerInto(ctx context.Context, out sink, q askedQuestion) error {
 		b.threads.add(q.conversation, answer.Turn{Question: q.text, Answer: a.Text})
 	}
 	sent := time.Now()
-	err = b.show(out, q.key, a)
+	err = b.show(out, q.key, q.who, a)
 	b.metrics.latency.WithLabelValues("discord").Observe(time.Since(sent).Seconds())
 	b.metrics.latency.WithLabelValues("total").Observe(time.Since(start).Seconds())
 	outcome := "answered"
@@ -111,13 +121,13 @@ func (b *Bot) answerInto(ctx context.Context, out sink, q askedQuestion) error {
 		outcome = "error"
 	}
 	b.metrics.questions.WithLabelValues(q.from, outcome).Inc()
-	return err
+	return a, err
 }
 
 // show keeps a under key for the buttons under it, then shows it in full
 // in out: its text in parts, the sources embed and the buttons.
-func (b *Bot) show(out sink, key string, a answer.Answer) error {
-	b.answers.put(key, a)
+func (b *Bot) show(out sink, key string, who origin, a answer.Answer) error {
+	b.answers.put(key, who, a)
 	return out.final(splitMessage(answerText(a), maxContent), answerEmbeds(a), buttons(key, a))
 }
 

@@ -40,7 +40,7 @@ func TestAdmitQuestion(t *testing.T) {
 					<-b.adm.close()
 				}
 				var told []string
-				ok := b.admitQuestion(tt.q, asker, "fr", from, func(s string) { told = append(told, s) })
+				ok := b.admitQuestion(tt.q, origin{user: asker}, "fr", from, func(s string) { told = append(told, s) })
 				if ok {
 					b.adm.done()
 				}

@@ -11,7 +11,10 @@
 // admission to answer); admission.go, ratelimit.go, gate.go, dedupe.go
 // (what work is taken on); replies.go, sinks.go, stream.go (speaking on
 // Discord); text.go, embeds.go, embedfit.go, split.go, splitter.go,
-// markers.go (making text fit Discord); buttons.go, feedback.go, ops.go.
+// markers.go (making text fit Discord); buttons.go, ops.go. What the bot
+// remembers goes through a store.Store: history.go, answercache.go and
+// settings.go cache it, questionlog.go logs each question; kb.go picks a
+// server's knowledge base; reports.go is what /gaps and /stats read.
 package bot
 
 import (
@@ -27,6 +30,7 @@ import (
 	"github.com/citebot/citebot/answer"
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/store"
 )
 
 // Library is the index as the bot browses it. Chunks lets the Sources
@@ -45,13 +49,24 @@ type Summarizer interface {
 
 // Deps are the parts of citebot the bot serves. Answer is the same
 // pipeline the CLI runs, so the CLI remains the way to test answers;
-// Reindex rebuilds the index and says what changed.
+// Reindex rebuilds the index and says what changed. Answer, Library,
+// Summary, Reindex and Sources are the default knowledge base's.
 type Deps struct {
 	Answer  answer.Pipeline
 	Library Library
 	Summary Summarizer
 	Reindex func(ctx context.Context) (string, error)
 	Sources Sources // /source; nil: the command says it is not available
+	// KB returns the parts of the knowledge base name (its Answer,
+	// Library, Summary, Reindex and Sources; the rest is ignored), for
+	// the servers /config assigned it; nil: only the default exists.
+	KB func(name string) (Deps, error)
+	// Store remembers conversations, answers, votes, the question log and
+	// the servers' settings; nil: a store.Memory, forgotten on exit.
+	Store store.Store
+	// Reports are /gaps and /stats; nil: the commands say they are not
+	// available.
+	Reports Reports
 }
 
 // Config holds the bot's settings; zero values mean the defaults.
@@ -65,8 +80,6 @@ type Config struct {
 	// MaxConcurrent answers run at once, MaxQueue more wait (defaults 2,
 	// 20; a negative MaxQueue means no waiting at all).
 	MaxConcurrent, MaxQueue int
-	// FeedbackPath is the JSON-lines file votes are appended to.
-	FeedbackPath string
 	// OpsAddr serves /healthz and /metrics when set (e.g. 127.0.0.1:9090).
 	OpsAddr string
 	// ShutdownTimeout bounds how long answers in flight may finish after a
@@ -111,8 +124,8 @@ func (c *Config) defaults() {
 // each in its own file: the commands (commands.go, cmd_*.go), admission
 // of work (admission.go), replies on Discord (replies.go, sinks.go), the
 // conversations it remembers (history.go), the buttons and the answers
-// they find (buttons.go), feedback and metrics; Bot itself only wires
-// them to the session.
+// they find (buttons.go), the servers' settings (settings.go) and
+// metrics; Bot itself only wires them to the session.
 type Bot struct {
 	cfg      Config
 	deps     Deps
@@ -126,9 +139,10 @@ type Bot struct {
 	threads  *threadStore
 	kinds    *channelKinds
 	answers  *answerCache
-	feedback *feedbackStore // nil: votes are counted, not stored
+	store    store.Store
+	settings *serverSettings
 	metrics  *botMetrics
-	watched  map[string]bool // channels where every message is a question
+	watched  map[string]bool // channels where every message is a question, unless a server chose its own
 
 	// work is the parent of every answer's context; cancelling it abandons
 	// the answers still running at the end of a shutdown. Run sets both.
@@ -136,7 +150,7 @@ type Bot struct {
 	abandon context.CancelFunc
 }
 
-// The bounds of what the bot remembers, so that its memory levels off
+// The bounds of what the bot caches of its store, so that its memory levels off
 // however long it runs and whatever it is asked (see the soak in
 // BENCHMARKS.md). Past them the least recently used goes first. The rate
 // limiter (ratelimit.go), the duplicate filter (admission.go) and
@@ -159,16 +173,18 @@ func New(cfg Config, deps Deps) (*Bot, error) {
 		return nil, errors.New("bot needs an answerer, a library and a summarizer")
 	}
 	cfg.defaults()
-	b := &Bot{cfg: cfg, deps: deps, log: cfg.Logger, commands: commands(),
-		replies: &replies{ttl: cfg.InteractionTTL, log: cfg.Logger}, ready: newReadiness(),
-		metrics: newBotMetrics(), threads: newThreadStore(keptThreads, keptConversations, conversationBytes),
-		kinds: newChannelKinds(keptChannelKinds), answers: newAnswerCache(keptAnswers, answerBytes), watched: map[string]bool{}}
+	st := deps.Store
+	if st == nil {
+		st = store.NewMemory(store.MemoryLimits{})
+	}
+	log := cfg.Logger
+	b := &Bot{cfg: cfg, deps: deps, log: log, commands: commands(),
+		replies: &replies{ttl: cfg.InteractionTTL, log: log}, ready: newReadiness(), metrics: newBotMetrics(),
+		threads: newThreadStore(st, log, keptThreads, keptConversations, conversationBytes), kinds: newChannelKinds(keptChannelKinds),
+		answers: newAnswerCache(st, log, keptAnswers, answerBytes), store: st, settings: newServerSettings(st, log), watched: map[string]bool{}}
 	// Admission keeps the in-flight and queued gauges current on every
 	// change, releases included, rather than only when an answer enters.
 	b.adm = newAdmission(cfg, b.metrics.observeGate)
-	if cfg.FeedbackPath != "" {
-		b.feedback = newFeedbackStore(cfg.FeedbackPath)
-	}
 	for _, c := range cfg.Channels {
 		b.watched[c] = true
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/citebot/citebot/bot/discordtest"
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/store"
 )
 
 const (
@@ -82,14 +83,20 @@ func extractive(ex *answer.Extractive) answer.Pipeline {
 func start(t *testing.T, edit func(*Config, *Deps)) *harness {
 	t.Helper()
 	t.Parallel() // each test has its own fake Discord; discordgo's Close sleeps 1s
-	fake := discordtest.New(t)
+	return launch(t, discordtest.New(t), edit)
+}
+
+// launch runs a bot against fake, as start does; a test may launch
+// several in turn on one fake Discord (a restart).
+func launch(t *testing.T, fake *discordtest.Server, edit func(*Config, *Deps)) *harness {
+	t.Helper()
 	ix := defaultIndex(t)
 	logs := &syncBuffer{}
-	cfg := Config{Token: token, HTTPClient: fake.Client(), FeedbackPath: t.TempDir() + "/feedback.jsonl",
+	cfg := Config{Token: token, HTTPClient: fake.Client(),
 		EditInterval: 10 * time.Millisecond, ShutdownTimeout: 5 * time.Second,
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
 	deps := Deps{Answer: extractive(&answer.Extractive{Index: ix}), Library: ix, Summary: &answer.Summarizer{Index: ix},
-		Reindex: func(context.Context) (string, error) { return "5 documents", nil }}
+		Reindex: func(context.Context) (string, error) { return "5 documents", nil }, Store: store.NewMemory(store.MemoryLimits{})}
 	if edit != nil {
 		edit(&cfg, &deps)
 	}
@@ -97,10 +104,22 @@ func start(t *testing.T, edit func(*Config, *Deps)) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	registered := func(r discordtest.Request) bool {
+		return discordtest.MatchRoute("PUT", "/applications/{app}/commands")(r) ||
+			discordtest.MatchRoute("PUT", "/applications/{app}/guilds/{guild}/commands")(r)
+	}
+	before := 0
+	for _, r := range fake.Requests() {
+		if registered(r) {
+			before++
+		}
+	}
 	ctx, stop := context.WithCancel(context.Background())
 	h := &harness{fake: fake, bot: b, logs: logs, stop: stop, done: make(chan error, 1)}
 	go func() { h.done <- b.Run(ctx) }()
-	h.wait(t, discordtest.MatchRoute("PUT", "/applications/{app}/commands"), discordtest.MatchRoute("PUT", "/applications/{app}/guilds/{guild}/commands"))
+	if _, err := fake.WaitRequests(ctxFor(t), before+1, registered); err != nil {
+		t.Fatal(err)
+	}
 	if err := fake.WaitReady(ctxFor(t)); err != nil {
 		t.Fatal(err)
 	}
@@ -129,6 +148,19 @@ func (h *harness) stopAndCheck(t *testing.T) {
 	if strings.Contains(h.logs.String(), token) {
 		t.Error("the token appears in the logs")
 	}
+}
+
+// votes are the votes the bot's store holds, once its writes are done.
+func (h *harness) votes(t *testing.T) []store.Vote {
+	t.Helper()
+	if err := h.bot.store.Flush(ctxFor(t)); err != nil {
+		t.Fatal(err)
+	}
+	vs, err := h.bot.store.Votes(ctxFor(t), store.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return vs
 }
 
 // ctxFor bounds a test's waits, so a missing request fails the test

@@ -7,6 +7,13 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/citebot/citebot/answer"
+	"github.com/citebot/citebot/store"
+)
+
+// The two votes a member can give an answer, as store.Vote records them.
+const (
+	feedbackUp   = "up"
+	feedbackDown = "down"
 )
 
 // The custom IDs of the buttons under an answer: a prefix, then the key
@@ -40,27 +47,41 @@ func (b *Bot) onComponent(i *discordgo.Interaction) {
 	case strings.HasPrefix(id, voteUpPrefix), strings.HasPrefix(id, voteDownPrefix):
 		parts := strings.SplitN(id, ":", 3)
 		b.vote(i, parts[1], parts[2], l)
+	case strings.HasPrefix(id, gapsPrefix):
+		b.onGapsPage(i, id, l)
 	case strings.HasPrefix(id, sourcesPrefix):
-		a, ok := b.answers.get(strings.TrimPrefix(id, sourcesPrefix))
-		if !ok || len(a.passages) == 0 {
-			b.replies.respond(i, say(l, "expired"), true)
-			return
-		}
-		b.replies.respond(i, "", true, passagesEmbed(truncate(a.question, 200), l, a.results(b.deps.Library, l)))
+		b.showSources(i, strings.TrimPrefix(id, sourcesPrefix), l)
 	default:
 		b.unknown(i)
 	}
 }
 
-// vote appends a feedback record on an answer the bot knows: one it
-// still keeps (the record is complete and says known), or, after a
-// restart or once the answer has left the cache, one of its own messages
-// (the record has the message's text, no question, and says unknown). A
-// vote on anything else — a stale or forged button — is not recorded,
-// and the member is told the button is outdated.
+// showSources shows the kept answer's passages to the clicker only, read
+// again from the library of the server's knowledge base.
+func (b *Bot) showSources(i *discordgo.Interaction, key, l string) {
+	a, ok := b.answers.get(b.work, key)
+	if !ok || len(a.passages) == 0 {
+		b.replies.respond(i, say(l, "expired"), true)
+		return
+	}
+	deps, kb, err := b.kbFor(i.GuildID)
+	if err != nil {
+		b.log.Error("cannot open the server's knowledge base", "guild", i.GuildID, "kb", kb, "err", err)
+		b.replies.respond(i, say(l, "kbUnavailable", kb), true)
+		return
+	}
+	b.replies.respond(i, "", true, passagesEmbed(truncate(a.question, 200), l, a.results(deps.Library, l)))
+}
+
+// vote records a vote on an answer the bot knows: one it keeps (the
+// record is complete and says known), or, once the answer is no longer
+// kept, one of its own messages (the record has the message's text, no
+// question, and says unknown). A vote on anything else — a stale or
+// forged button — is not recorded, and the member is told the button is
+// outdated. The store writes it asynchronously.
 func (b *Bot) vote(i *discordgo.Interaction, vote, key, l string) {
-	rec := feedbackRecord{Time: time.Now().UTC(), UserID: userID(i), Vote: vote, MessageID: key}
-	if a, ok := b.answers.get(key); ok {
+	rec := store.Vote{Time: time.Now().UTC(), Guild: i.GuildID, User: userID(i), Vote: vote, AnswerKey: key}
+	if a, ok := b.answers.get(b.work, key); ok {
 		rec.Known, rec.Question, rec.Answer, rec.Mode, rec.Sources = true, a.question, a.text, a.mode, a.sources
 	} else if b.ownMessage(i.Message) {
 		rec.Answer = i.Message.Content
@@ -69,11 +90,7 @@ func (b *Bot) vote(i *discordgo.Interaction, vote, key, l string) {
 		return
 	}
 	b.metrics.feedback.WithLabelValues(vote).Inc()
-	if b.feedback != nil {
-		if err := b.feedback.add(rec); err != nil {
-			b.log.Error("cannot store feedback", "err", err)
-		}
-	}
+	b.store.AddVote(rec)
 	b.replies.respond(i, say(l, "thanks"), true)
 }
 

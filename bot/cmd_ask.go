@@ -22,13 +22,15 @@ func askCommand() command {
 // runAsk defers at once, then answers by editing the deferred response,
 // exactly as a mention is answered but without a thread.
 func runAsk(b *Bot, c call) {
-	out, end, ok := b.beginQuestion(c, false)
-	if !ok {
-		return
-	}
-	defer end()
-	ctx, cancel := context.WithCancel(b.work)
-	defer cancel()
-	b.answerQueued(ctx, out, askedQuestion{text: c.text, lang: c.lang, key: c.i.ID, from: fromSlash,
-		tell: out.tell, queued: func(text string) { out.progress(text) }})
+	b.withKB(c, func(d Deps, kb string) {
+		out, end, ok := b.beginQuestion(c, false)
+		if !ok {
+			return
+		}
+		defer end()
+		ctx, cancel := context.WithCancel(b.work)
+		defer cancel()
+		b.answerQueued(ctx, out, askedQuestion{text: c.text, lang: c.lang, key: c.i.ID, from: fromSlash,
+			tell: out.tell, queued: func(text string) { out.progress(text) }, who: c.who(), deps: d, kb: kb})
+	})
 }

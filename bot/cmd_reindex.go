@@ -24,16 +24,25 @@ func runReindex(b *Bot, c call) {
 		b.replies.respond(c.i, say(c.lang, "noPerm"), true)
 		return
 	}
+	b.withKB(c, func(d Deps, kb string) { reindex(b, c, d, kb) })
+}
+
+// reindex rebuilds the index of the knowledge base kb.
+func reindex(b *Bot, c call, d Deps, kb string) {
+	if d.Reindex == nil {
+		b.replies.respond(c.i, say(c.lang, "unavailable"), true)
+		return
+	}
 	out, end, ok := b.beginWork(c, true)
 	if !ok {
 		return
 	}
 	defer end()
-	summary, err := b.deps.Reindex(b.work)
+	summary, err := d.Reindex(b.work)
 	if err != nil {
 		b.fail(c, out, err)
 		return
 	}
-	b.log.Info("re-indexed from Discord", "user", userID(c.i), "result", summary)
+	b.log.Info("re-indexed from Discord", "user", userID(c.i), "kb", kb, "result", summary)
 	out.tell(say(c.lang, "reindexed", summary))
 }

@@ -24,12 +24,17 @@ func searchCommand() command {
 // runSearch shows the best passages and their scores to the asker only;
 // a query is admitted like a question, since it costs an embedding.
 func runSearch(b *Bot, c call) {
+	b.withKB(c, func(d Deps, _ string) { search(b, c, d.Library) })
+}
+
+// search shows the best passages of lib for the call's query.
+func search(b *Bot, c call, lib Library) {
 	out, end, ok := b.beginQuestion(c, true)
 	if !ok {
 		return
 	}
 	defer end()
-	results, err := b.deps.Library.Search(b.work, c.text, 5)
+	results, err := lib.Search(b.work, c.text, 5)
 	var degraded *retrieval.DegradedError
 	if errors.As(err, &degraded) {
 		err = nil // BM25's ranking alone (vector scores 0); the index logged why

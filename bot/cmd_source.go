@@ -52,21 +52,14 @@ func canManage(i *discordgo.Interaction) bool {
 }
 
 // subcommand is the sub-command an interaction names and its options as
-// strings (an attachment option holds the attachment's ID).
+// text (see options; an attachment option holds the attachment's ID).
 func subcommand(i *discordgo.Interaction) (string, map[string]string) {
-	out := map[string]string{}
 	for _, o := range i.ApplicationCommandData().Options {
-		if o.Type != discordgo.ApplicationCommandOptionSubCommand {
-			continue
+		if o.Type == discordgo.ApplicationCommandOptionSubCommand {
+			return o.Name, options(o.Options)
 		}
-		for _, so := range o.Options {
-			if s, ok := so.Value.(string); ok {
-				out[so.Name] = strings.TrimSpace(s)
-			}
-		}
-		return o.Name, out
 	}
-	return "", out
+	return "", map[string]string{}
 }
 
 // runSource checks who asks, then runs the sub-command. Refusals that
@@ -79,11 +72,18 @@ func runSource(b *Bot, c call) {
 		refuse("noPermSource")
 		return
 	}
-	if b.deps.Sources == nil {
-		refuse("sourcesOff")
-		return
-	}
-	src := b.deps.Sources
+	b.withKB(c, func(d Deps, _ string) {
+		if d.Sources == nil {
+			refuse("sourcesOff")
+			return
+		}
+		b.source(c, d.Sources)
+	})
+}
+
+// source runs the sub-command on src, the server's knowledge base's.
+func (b *Bot) source(c call, src Sources) {
+	refuse := func(key string, args ...any) { b.replies.respond(c.i, say(c.lang, key, args...), true) }
 	name, opts := subcommand(c.i)
 	switch {
 	case name == "add" && (opts["url"] == "") == (opts["file"] == ""):
@@ -94,7 +94,7 @@ func runSource(b *Bot, c call) {
 			return docText(c.lang, d), nil, err
 		})
 	case name == "add":
-		b.addAttachment(c, resolvedAttachment(c.i, opts["file"]))
+		b.addAttachment(c, src, resolvedAttachment(c.i, opts["file"]))
 	case name == "feed":
 		b.sourceWork(c, "sourceNotFollowed", func(ctx context.Context) (string, *discordgo.MessageEmbed, error) {
 			f, err := src.AddFeed(ctx, opts["url"])
@@ -115,7 +115,7 @@ func runSource(b *Bot, c call) {
 
 // addAttachment adds the attached file: refused at once, before any
 // download, when Discord's announcement of it already rules it out.
-func (b *Bot) addAttachment(c call, a *discordgo.MessageAttachment) {
+func (b *Bot) addAttachment(c call, src Sources, a *discordgo.MessageAttachment) {
 	if a == nil {
 		b.replies.respond(c.i, say(c.lang, "sourceNoFile"), true)
 		return
@@ -129,7 +129,7 @@ func (b *Bot) addAttachment(c call, a *discordgo.MessageAttachment) {
 		if err != nil {
 			return "", nil, err
 		}
-		d, err := b.deps.Sources.AddFile(ctx, a.Filename, data)
+		d, err := src.AddFile(ctx, a.Filename, data)
 		return docText(c.lang, d), nil, err
 	})
 }
@@ -170,13 +170,14 @@ func (b *Bot) sourceWork(c call, notKey string, do func(ctx context.Context) (st
 func completeSource(b *Bot, i *discordgo.Interaction) {
 	choices := []*discordgo.ApplicationCommandOptionChoice{}
 	name, opts := subcommand(i)
-	if !canManage(i) || b.deps.Sources == nil || name != "remove" {
+	deps, _, err := b.kbFor(i.GuildID)
+	if !canManage(i) || err != nil || deps.Sources == nil || name != "remove" {
 		b.replies.offer(i, choices)
 		return
 	}
 	ctx, cancel := context.WithTimeout(b.work, completeTimeout)
 	defer cancel()
-	list, err := b.deps.Sources.List(ctx)
+	list, err := deps.Sources.List(ctx)
 	if err != nil {
 		b.log.Warn("cannot list the added documents for autocomplete", "err", err)
 	}

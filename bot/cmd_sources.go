@@ -10,7 +10,9 @@ func sourcesCommand() command {
 			DescriptionLocalizations: french("Les articles indexés")},
 		usage: [2]string{"`/sources` the articles", "`/sources` les articles"},
 		run: func(b *Bot, c call) {
-			b.replies.respond(c.i, "", false, documentsEmbed(c.lang, b.deps.Library.Documents()))
+			b.withKB(c, func(d Deps, _ string) {
+				b.replies.respond(c.i, "", false, documentsEmbed(c.lang, d.Library.Documents()))
+			})
 		},
 	}
 }

@@ -33,6 +33,11 @@ func summaryCommand() command {
 // runSummary summarises the chosen document, or the corpus, in the
 // deferred response, streamed like an answer and with the same buttons.
 func runSummary(b *Bot, c call) {
+	b.withKB(c, func(d Deps, _ string) { summarize(b, c, d.Summary) })
+}
+
+// summarize summarises with sum in the deferred response.
+func summarize(b *Bot, c call, sum Summarizer) {
 	out, end, ok := b.beginWork(c, false)
 	if !ok {
 		return
@@ -43,9 +48,9 @@ func runSummary(b *Bot, c call) {
 	docID, summaryLang := c.opts["document"], cmp.Or(c.opts["lang"], c.lang)
 	a, err := b.streamInto(out, func(onDelta func(string)) (answer.Answer, error) {
 		if docID == "" {
-			return b.deps.Summary.Corpus(ctx, summaryLang, onDelta)
+			return sum.Corpus(ctx, summaryLang, onDelta)
 		}
-		return b.deps.Summary.Document(ctx, docID, summaryLang, onDelta)
+		return sum.Document(ctx, docID, summaryLang, onDelta)
 	})
 	switch {
 	case errors.Is(err, answer.ErrUnknownDocument):
@@ -53,7 +58,7 @@ func runSummary(b *Bot, c call) {
 	case err != nil:
 		b.fail(c, out, err)
 	default:
-		b.show(out, c.i.ID, a)
+		b.show(out, c.i.ID, c.who(), a)
 	}
 }
 
@@ -67,7 +72,12 @@ func completeDocument(b *Bot, i *discordgo.Interaction) {
 		}
 	}
 	var choices []*discordgo.ApplicationCommandOptionChoice
-	for _, d := range b.deps.Library.Documents() {
+	deps, _, err := b.kbFor(i.GuildID)
+	if err != nil {
+		b.replies.offer(i, []*discordgo.ApplicationCommandOptionChoice{})
+		return
+	}
+	for _, d := range deps.Library.Documents() {
 		if len(choices) == 25 {
 			break
 		}

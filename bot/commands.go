@@ -34,6 +34,11 @@ type call struct {
 	lang string
 }
 
+// who is the member who made the call, and where.
+func (c call) who() origin {
+	return origin{guild: c.i.GuildID, channel: c.i.ChannelID, user: userID(c.i)}
+}
+
 // commandSet is the bot's commands in the order Discord and /help list
 // them, found by name when an interaction arrives.
 type commandSet struct {
@@ -44,7 +49,8 @@ type commandSet struct {
 // commands lists every command the bot offers; a new command is a
 // cmd_*.go file and a line here.
 func commands() commandSet {
-	return newCommandSet(askCommand(), summaryCommand(), sourcesCommand(), searchCommand(), reindexCommand(), sourceCommand(), helpCommand())
+	return newCommandSet(askCommand(), summaryCommand(), sourcesCommand(), searchCommand(), reindexCommand(), sourceCommand(),
+		configCommand(), gapsCommand(), statsCommand(), forgetCommand(), helpCommand())
 }
 
 // newCommandSet indexes cs by name, keeping their order.
@@ -113,7 +119,7 @@ func (b *Bot) onCommand(i *discordgo.Interaction) {
 	}
 	opts := options(data.Options)
 	text := opts[cmd.textOpt]
-	cmd.run(b, call{i: i, opts: opts, text: text, lang: lang(i.Locale, text)})
+	cmd.run(b, call{i: i, opts: opts, text: text, lang: b.replyLang(i.GuildID, lang(i.Locale, text))})
 }
 
 // onAutocomplete lets the command being typed offer choices; a command
@@ -132,7 +138,7 @@ func (b *Bot) onAutocomplete(i *discordgo.Interaction) {
 // see begin.
 func (b *Bot) beginQuestion(c call, ephemeral bool) (*interactionSink, func(), bool) {
 	refuse := func(text string) { b.replies.respond(c.i, text, true) }
-	return b.begin(c, b.admitQuestion(c.text, userID(c.i), c.lang, fromSlash, refuse), ephemeral)
+	return b.begin(c, b.admitQuestion(c.text, c.who(), c.lang, fromSlash, refuse), ephemeral)
 }
 
 // beginWork admits a command's work that is not a question, refused only

@@ -101,6 +101,18 @@ func (d *discordAPI) editResponse(i *discordgo.Interaction, e *discordgo.Webhook
 		discordgo.EndpointWebhookToken("", ""), e, &out)
 }
 
+// editResponseFiles edits an interaction's response and attaches files
+// to it, as a multipart body (InteractionResponseEdit with Files).
+func (d *discordAPI) editResponseFiles(i *discordgo.Interaction, e *discordgo.WebhookEdit, files []*discordgo.File) error {
+	ctype, body, err := discordgo.MultipartBodyWithJSON(e, files)
+	if err != nil {
+		return err
+	}
+	_, err = d.sess.RequestWithLockedBucket("PATCH", discordgo.EndpointWebhookMessage(i.AppID, i.Token, "@original"), ctype, body,
+		d.buckets.lock(discordgo.EndpointWebhookToken("", "")), 0)
+	return err
+}
+
 // followup posts a follow-up message of an interaction and waits for it
 // (FollowupMessageCreate with wait).
 func (d *discordAPI) followup(i *discordgo.Interaction, p *discordgo.WebhookParams) (*discordgo.Message, error) {

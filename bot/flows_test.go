@@ -2,8 +2,6 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -218,16 +216,14 @@ func TestFeedbackButtonIsRecorded(t *testing.T) {
 	if b := decode(t, r); b.Data == nil || b.Data.Flags&64 == 0 {
 		t.Errorf("got %+v, want a private thank-you", b)
 	}
-	raw, err := os.ReadFile(h.bot.cfg.FeedbackPath)
-	if err != nil {
-		t.Fatal(err)
+	votes := h.votes(t)
+	if len(votes) != 1 {
+		t.Fatalf("got %d votes, want 1", len(votes))
 	}
-	var rec feedbackRecord
-	if err := json.Unmarshal([]byte(strings.TrimSpace(string(raw))), &rec); err != nil {
-		t.Fatalf("feedback file %q: %v", raw, err)
-	}
-	if rec.Vote != "down" || rec.Question != question || rec.UserID != asker || len(rec.Sources) == 0 || rec.Answer == "" || !rec.Known {
-		t.Errorf("got %+v, want the known vote with question, answer, sources and user", rec)
+	rec := votes[0]
+	if rec.Vote != "down" || rec.Question != question || rec.User != asker || rec.Guild != h.fake.GuildID() ||
+		rec.AnswerKey != i.ID || len(rec.Sources) == 0 || rec.Answer == "" || !rec.Known {
+		t.Errorf("got %+v, want the known vote with question, answer, sources, user and server", rec)
 	}
 
 	src := h.fake.ButtonClick("src:"+i.ID, nil, asker, h.fake.GuildID(), channel)
@@ -292,15 +288,11 @@ func TestSlashSummary(t *testing.T) {
 	click := h.fake.ButtonClick("fb:up:"+corpus.ID, nil, asker, h.fake.GuildID(), channel)
 	h.dispatch(t, "INTERACTION_CREATE", click)
 	h.wait(t, discordtest.MatchRoute("POST", "/interactions/"+click.ID+"/{token}/callback"))
-	raw, err := os.ReadFile(h.bot.cfg.FeedbackPath)
-	if err != nil {
-		t.Fatal(err)
+	votes := h.votes(t)
+	if len(votes) != 1 {
+		t.Fatalf("got %d votes, want 1", len(votes))
 	}
-	var rec feedbackRecord
-	if err := json.Unmarshal(raw, &rec); err != nil {
-		t.Fatalf("feedback file %q: %v", raw, err)
-	}
-	if rec.Vote != "up" || rec.Answer == "" || len(rec.Sources) == 0 {
+	if rec := votes[0]; rec.Vote != "up" || rec.Answer == "" || len(rec.Sources) == 0 {
 		t.Errorf("got %+v, want the vote with the cached summary and its sources", rec)
 	}
 }

@@ -2,12 +2,14 @@ package bot
 
 import (
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/citebot/citebot/answer"
+	"github.com/citebot/citebot/store"
 )
 
 // TestThreadStoreConcurrentFollowUps adds turns to one thread from as many
@@ -15,7 +17,7 @@ import (
 // turn must be kept, whatever the interleaving.
 func TestThreadStoreConcurrentFollowUps(t *testing.T) {
 	const rounds = 100
-	ts := newThreadStore(rounds, rounds, 1<<20)
+	ts := newThreadStore(store.NewMemory(store.MemoryLimits{}), slog.New(slog.DiscardHandler), rounds, rounds, 1<<20)
 	for r := range rounds {
 		id := fmt.Sprint("thread", r)
 		ts.start(id)
@@ -31,7 +33,7 @@ func TestThreadStoreConcurrentFollowUps(t *testing.T) {
 		close(start)
 		wg.Wait()
 		var got []string
-		for _, turn := range ts.history(id) {
+		for _, turn := range ts.history(t.Context(), id) {
 			got = append(got, turn.Question)
 		}
 		slices.Sort(got)
@@ -45,17 +47,17 @@ func TestThreadStoreConcurrentFollowUps(t *testing.T) {
 // TestThreadStoreKeepsLastTurns checks the bound on remembered history and
 // that a history handed out does not change when the thread goes on.
 func TestThreadStoreKeepsLastTurns(t *testing.T) {
-	ts := newThreadStore(10, 10, 1<<20)
+	ts := newThreadStore(store.NewMemory(store.MemoryLimits{}), slog.New(slog.DiscardHandler), 10, 10, 1<<20)
 	ts.start("t")
 	for i := range answer.MaxTurns + 2 {
 		ts.add("t", answer.Turn{Question: fmt.Sprint(i)})
 	}
-	before := ts.history("t")
+	before := ts.history(t.Context(), "t")
 	ts.add("t", answer.Turn{Question: "next"})
 	if len(before) != answer.MaxTurns || before[0].Question != "2" || before[answer.MaxTurns-1].Question != fmt.Sprint(answer.MaxTurns+1) {
 		t.Errorf("got history %+v, want the last %d turns, 2..%d", before, answer.MaxTurns, answer.MaxTurns+1)
 	}
-	if after := ts.history("t"); len(after) != answer.MaxTurns || after[answer.MaxTurns-1].Question != "next" {
+	if after := ts.history(t.Context(), "t"); len(after) != answer.MaxTurns || after[answer.MaxTurns-1].Question != "next" {
 		t.Errorf("got history %+v after another turn, want it last of %d", after, answer.MaxTurns)
 	}
 }
@@ -64,15 +66,15 @@ func TestThreadStoreKeepsLastTurns(t *testing.T) {
 // only answered in (a mention in someone else's thread) is remembered
 // without becoming a thread it follows.
 func TestThreadStoreHistoryIsNotOwnership(t *testing.T) {
-	ts := newThreadStore(10, 10, 1<<20)
+	ts := newThreadStore(store.NewMemory(store.MemoryLimits{}), slog.New(slog.DiscardHandler), 10, 10, 1<<20)
 	ts.add("theirs", answer.Turn{Question: "q"})
 	ts.start("mine")
 	ts.add("mine", answer.Turn{Question: "q"})
 	if ts.isOwned("theirs") || !ts.isOwned("mine") {
 		t.Errorf("owned: got theirs %v, mine %v; want false, true", ts.isOwned("theirs"), ts.isOwned("mine"))
 	}
-	if len(ts.history("theirs")) != 1 || len(ts.history("mine")) != 1 {
-		t.Errorf("got histories %v and %v, want one turn each", ts.history("theirs"), ts.history("mine"))
+	if len(ts.history(t.Context(), "theirs")) != 1 || len(ts.history(t.Context(), "mine")) != 1 {
+		t.Errorf("got histories %v and %v, want one turn each", ts.history(t.Context(), "theirs"), ts.history(t.Context(), "mine"))
 	}
 }
 
@@ -81,7 +83,7 @@ func TestThreadStoreHistoryIsNotOwnership(t *testing.T) {
 // forgotten for it.
 func TestThreadStoreBoundedInBytes(t *testing.T) {
 	const bound = 20_000
-	ts := newThreadStore(100, 100, bound)
+	ts := newThreadStore(store.NewMemory(store.MemoryLimits{}), slog.New(slog.DiscardHandler), 100, 100, bound)
 	long := strings.Repeat("x", 1000)
 	for i := range 50 {
 		id := fmt.Sprint("thread", i)
@@ -93,7 +95,7 @@ func TestThreadStoreBoundedInBytes(t *testing.T) {
 	if got := ts.turns.cost(); got > bound || ts.turns.len() >= 50 {
 		t.Errorf("got %d histories weighing %d, want fewer than 50 within %d", ts.turns.len(), got, bound)
 	}
-	if !ts.isOwned("thread0") || len(ts.history("thread49")) != 3 {
-		t.Errorf("got thread0 owned %v, thread49 with %d turns; want owned and 3", ts.isOwned("thread0"), len(ts.history("thread49")))
+	if !ts.isOwned("thread0") || len(ts.history(t.Context(), "thread49")) != 3 {
+		t.Errorf("got thread0 owned %v, thread49 with %d turns; want owned and 3", ts.isOwned("thread0"), len(ts.history(t.Context(), "thread49")))
 	}
 }

@@ -1,6 +1,9 @@
 package bot
 
 import (
+	"strconv"
+	"strings"
+
 	"github.com/bwmarrin/discordgo"
 )
 
@@ -31,16 +34,28 @@ func (b *Bot) unknown(i *discordgo.Interaction) {
 	b.replies.respond(i, say(lang(i.Locale, ""), "unknown"), true)
 }
 
-// options returns a command's string options by name, the only kind the
-// bot's commands take.
+// options returns a command's options by name as text: strings as they
+// are, whole numbers in decimal, channels and attachments by ID.
 func options(opts []*discordgo.ApplicationCommandInteractionDataOption) map[string]string {
 	out := map[string]string{}
 	for _, o := range opts {
-		if o.Type == discordgo.ApplicationCommandOptionString {
-			out[o.Name] = o.StringValue()
+		if v, ok := optionText(o.Value); ok {
+			out[o.Name] = v
 		}
 	}
 	return out
+}
+
+// optionText is an option's value as text: a string (trimmed), or a
+// number as JSON decodes it.
+func optionText(v any) (string, bool) {
+	switch v := v.(type) {
+	case string:
+		return strings.TrimSpace(v), true
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64), true
+	}
+	return "", false
 }
 
 // userID is who acted: the member in a guild, the user in a DM. Rate

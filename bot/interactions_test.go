@@ -2,10 +2,8 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 
@@ -93,8 +91,8 @@ func TestUnknownInteractionsAreAnswered(t *testing.T) {
 			}
 		})
 	}
-	if raw, err := os.ReadFile(h.bot.cfg.FeedbackPath); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("got feedback %q (%v), want no vote recorded", raw, err)
+	if votes := h.votes(t); len(votes) != 0 {
+		t.Errorf("got votes %+v, want none recorded", votes)
 	}
 }
 
@@ -110,15 +108,11 @@ func TestVoteOnAForgottenAnswer(t *testing.T) {
 	if b.Data == nil || b.Data.Content != say("en", "thanks") {
 		t.Errorf("got %+v, want thanks", b.Data)
 	}
-	raw, err := os.ReadFile(h.bot.cfg.FeedbackPath)
-	if err != nil {
-		t.Fatal(err)
+	votes := h.votes(t)
+	if len(votes) != 1 {
+		t.Fatalf("got %d votes, want 1", len(votes))
 	}
-	var rec feedbackRecord
-	if err := json.Unmarshal(raw, &rec); err != nil {
-		t.Fatalf("feedback file %q: %v", raw, err)
-	}
-	if rec.Known || rec.Answer != msg.Content || rec.Question != "" || rec.Vote != "down" || !strings.Contains(string(raw), `"known":false`) {
-		t.Errorf("got %s, want the message's text, no question, and known false", raw)
+	if rec := votes[0]; rec.Known || rec.Answer != msg.Content || rec.Question != "" || rec.Vote != "down" || rec.AnswerKey != msg.ID {
+		t.Errorf("got %+v, want the message's text, no question, and known false", rec)
 	}
 }

@@ -154,3 +154,22 @@ func (c *lru[V]) cost() int {
 	defer c.mu.Unlock()
 	return c.m.total
 }
+
+// removeIf forgets the entries drop selects and says how many went
+// (/forget-me purges what it caches of a member).
+func (c *lru[V]) removeIf(drop func(key string, v V) bool) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for el := c.m.order.Front(); el != nil; {
+		next := el.Next()
+		if e := el.Value.(*lruEntry[V]); drop(e.key, e.val) {
+			c.m.order.Remove(el)
+			delete(c.m.items, e.key)
+			c.m.total -= c.m.weigh(e.key, e.val)
+			n++
+		}
+		el = next
+	}
+	return n
+}

@@ -22,53 +22,67 @@ func (b *Bot) onMessage(m *discordgo.Message) {
 	}
 	direct := m.GuildID == ""
 	followUp := !direct && b.threads.isOwned(m.ChannelID) // a DM is never a thread
-	if !followUp && !direct && !b.watched[m.ChannelID] && !mentions(m, me.ID) {
+	if !followUp && !direct && !b.watches(m.GuildID, m.ChannelID) && !mentions(m, me.ID) {
 		return
 	}
 	if !b.adm.firstDelivery("m:" + m.ID) {
 		return
 	}
 	q := stripMention(m.Content, me.ID)
-	l := lang("", q)
+	l := b.replyLang(m.GuildID, lang("", q))
 	reply := func(text string) { b.replies.send(m.ChannelID, m.ID, text) }
-	if !b.admitQuestion(q, m.Author.ID, l, fromMessage, reply) {
+	who := origin{guild: m.GuildID, channel: m.ChannelID, user: m.Author.ID}
+	if !b.admitQuestion(q, who, l, fromMessage, reply) {
 		return
 	}
 	defer b.adm.done()
-	b.answerMessage(m, q, l, followUp)
+	deps, kb, err := b.kbFor(m.GuildID)
+	if err != nil {
+		b.log.Error("cannot open the server's knowledge base", "guild", m.GuildID, "kb", kb, "err", err)
+		reply(say(l, "kbUnavailable", kb))
+		return
+	}
+	b.answerMessage(m, askedQuestion{text: q, lang: l, key: m.ID, from: fromMessage, who: who, deps: deps, kb: kb}, followUp)
 }
 
 // answerMessage shows the bot typing, opens a thread on the question (or
-// stays in the thread it was asked in) and answers there, the thread's
-// history as context.
-func (b *Bot) answerMessage(m *discordgo.Message, q, l string, inThread bool) {
+// stays in the thread it was asked in, or replies in place where the
+// server chose so) and answers there, the conversation's history as
+// context.
+func (b *Bot) answerMessage(m *discordgo.Message, q askedQuestion, inThread bool) {
 	ctx, cancel := context.WithCancel(b.work)
 	defer cancel()
 	go b.replies.typing(ctx, m.ChannelID)
-	channel, ref := b.replyPlace(m, q, inThread)
+	channel, ref, conv := b.replyPlace(m, q.text, inThread)
 	out := b.replies.channel(channel, ref)
-	queued := func(text string) { b.replies.send(channel, "", text) }
-	b.answerQueued(ctx, out, askedQuestion{text: q, lang: l, key: m.ID, from: fromMessage,
-		conversation: channel, tell: out.tell, queued: queued})
+	q.conversation, q.tell, q.who.channel = conv, out.tell, channel
+	q.queued = func(text string) { b.replies.send(channel, "", text) }
+	b.answerQueued(ctx, out, q)
 }
 
-// replyPlace is where a message's answer goes: a new thread on a question
-// asked in a guild channel, so the conversation has a place of its own;
-// otherwise (any thread, a DM, or a thread Discord would not start) the
-// message's channel, replying to the question.
-func (b *Bot) replyPlace(m *discordgo.Message, q string, inThread bool) (string, *discordgo.MessageReference) {
+// replyPlace is where a message's answer goes, and the conversation it
+// continues: a new thread on a question asked in a guild channel, so the
+// conversation has a place of its own; otherwise (any thread, a DM, or a
+// thread Discord would not start) the message's channel, replying to the
+// question. Where a server chose replies in place, the answer replies in
+// its channel, and the conversation is the asker's own exchanges there,
+// so that members asking side by side do not get each other's context.
+func (b *Bot) replyPlace(m *discordgo.Message, q string, inThread bool) (channel string, ref *discordgo.MessageReference, conv string) {
 	if inThread || m.GuildID == "" || b.isThread(m.ChannelID) {
-		return m.ChannelID, m.Reference()
+		return m.ChannelID, m.Reference(), m.ChannelID
+	}
+	if b.settings.get(m.GuildID).ReplyStyle == styleInPlace {
+		return m.ChannelID, m.Reference(), m.ChannelID + "/" + m.Author.ID
 	}
 	th, err := b.api.startThread(m.ChannelID, m.ID, &discordgo.ThreadStart{
 		Name: threadName(q), AutoArchiveDuration: 1440})
 	if err != nil {
 		b.log.Warn("cannot start a thread; replying in the channel", "channel", m.ChannelID, "err", err)
-		return m.ChannelID, m.Reference()
+		return m.ChannelID, m.Reference(), m.ChannelID
 	}
 	b.threads.start(th.ID)
 	b.kinds.c.put(th.ID, true)
-	return th.ID, nil
+	return th.ID, nil, th.ID
 }
 
 // threadName is the question on one line, without invisible or

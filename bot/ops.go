@@ -83,21 +83,25 @@ func (m *botMetrics) observeGate(running, waiting int) {
 	m.queued.Set(float64(waiting))
 }
 
-// serveOps serves GET /healthz (200 "ok" while healthy() is true, 503
-// otherwise, text body) and GET /metrics (promhttp for the registry) on
+// health says whether the bot is up (connected, not stopping) and, in a
+// line, what works only in part (the store); /healthz shows both.
+type health func() (ok bool, degraded string)
+
+// serveOps serves GET /healthz (200 "ok" while health says ok, 503
+// otherwise, text body, with a second line saying what is degraded) and GET /metrics (promhttp for the registry) on
 // addr (e.g. "127.0.0.1:9090"; ":0" in tests) until ctx ends, then shuts
 // down gracefully (bounded by 5s). It returns the address actually
 // listened on, and an error if listening fails. Everything else is 404.
 // It is off unless the operator gives an address, since it exposes
 // internals; bind it to loopback or a private network.
-func serveOps(ctx context.Context, addr string, m *botMetrics, healthy func() bool, log *slog.Logger) (net.Addr, error) {
+func serveOps(ctx context.Context, addr string, m *botMetrics, healthy health, log *slog.Logger) (net.Addr, error) {
 	a, _, err := startOps(ctx, addr, m, healthy, log)
 	return a, err
 }
 
 // startOps is serveOps that also returns a channel closed once the server
 // has shut down, for callers (and tests) that must know it has stopped.
-func startOps(ctx context.Context, addr string, m *botMetrics, healthy func() bool, log *slog.Logger) (net.Addr, <-chan struct{}, error) {
+func startOps(ctx context.Context, addr string, m *botMetrics, healthy health, log *slog.Logger) (net.Addr, <-chan struct{}, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -148,17 +152,24 @@ func shutdownOps(srv *http.Server, log *slog.Logger) {
 
 // opsHandler routes the two endpoints. The catch-all makes every other
 // path and method a 404, so the endpoint reveals nothing else.
-func opsHandler(m *botMetrics, healthy func() bool, errLog promhttp.Logger) http.Handler {
+func opsHandler(m *botMetrics, healthy health, errLog promhttp.Logger) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
-		if healthy != nil && !healthy() {
+		ok, degraded := true, ""
+		if healthy != nil {
+			ok, degraded = healthy()
+		}
+		if !ok {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			fmt.Fprintln(w, "unhealthy")
-			return
+		} else {
+			fmt.Fprintln(w, "ok")
 		}
-		fmt.Fprintln(w, "ok")
+		if degraded != "" {
+			fmt.Fprintln(w, "degraded:", degraded)
+		}
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{
 		ErrorLog: errLog,

@@ -42,7 +42,11 @@ func opsDo(t *testing.T, method, url string) (int, string) {
 // lifetime and returns its base URL.
 func opsServe(t *testing.T, m *botMetrics, healthy func() bool) string {
 	t.Helper()
-	addr, err := serveOps(t.Context(), "127.0.0.1:0", m, healthy, nil)
+	var h health
+	if healthy != nil {
+		h = func() (bool, string) { return healthy(), "" }
+	}
+	addr, err := serveOps(t.Context(), "127.0.0.1:0", m, h, nil)
 	if err != nil {
 		t.Fatalf("serveOps: got %v, want nil", err)
 	}

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"math"
 	"sync"
 	"time"
@@ -21,15 +22,16 @@ const (
 
 // rateLimiter bounds questions per user, so one member cannot spend the
 // whole LLM budget or crowd out everyone else. Each user ID has a token
-// bucket of perMinute questions a minute with a burst of burst. Buckets
-// unused for rateIdleAfter are forgotten lazily on allow, and at most
-// rateMaxUsers are tracked: beyond that the least recently used goes.
+// bucket of perMinute questions a minute (the server's rate when it set
+// one) with a burst of burst. Buckets unused for rateIdleAfter are
+// forgotten lazily on allow, and at most rateMaxUsers are tracked: beyond
+// that the least recently used goes.
 type rateLimiter struct {
-	limit rate.Limit // questions per second; 0 means limiting is off
-	burst int
+	perMinute int // the default rate; 0 or less: no limit unless a server sets one
+	burst     int
 
 	mu    sync.Mutex
-	users *lruMap[*userBucket]
+	users *lruMap[*userBucket] // made on the first limited question
 }
 
 // userBucket is one user's token bucket and when it was last consulted,
@@ -43,37 +45,46 @@ type userBucket struct {
 // with a burst of burst (at least 1, or no question would ever pass).
 // perMinute <= 0 disables limiting, so operators can turn it off by config.
 func newRateLimiter(perMinute, burst int) *rateLimiter {
-	if perMinute <= 0 {
-		return &rateLimiter{}
-	}
-	return &rateLimiter{
-		limit: rate.Limit(float64(perMinute) / 60),
-		burst: max(burst, 1),
-		users: newLRUMap[*userBucket](rateMaxUsers),
-	}
+	return &rateLimiter{perMinute: perMinute, burst: max(burst, 1)}
 }
 
-// allow reports whether userID may ask now and, if not, how long until the
-// next question is allowed, so the bot can say "try again in 12s" instead
-// of ignoring the user. A refused question does not consume a token. Time
-// comes from now rather than the clock so tests and callers stay in control.
+// allow is allowAt at the default rate.
 func (r *rateLimiter) allow(userID string, now time.Time) (bool, time.Duration) {
-	if r == nil || r.limit == 0 {
+	return r.allowAt(userID, 0, now)
+}
+
+// allowAt reports whether userID may ask now at perMinute questions a
+// minute (0: the default rate) and, if not, how long until the next
+// question is allowed, so the bot can say "try again in 12s" instead of
+// ignoring the user. A refused question does not consume a token. Time
+// comes from now rather than the clock so tests and callers stay in
+// control.
+func (r *rateLimiter) allowAt(userID string, perMinute int, now time.Time) (bool, time.Duration) {
+	if r == nil {
 		return true, 0
 	}
+	if perMinute = cmp.Or(perMinute, r.perMinute); perMinute <= 0 {
+		return true, 0
+	}
+	limit := rate.Limit(float64(perMinute) / 60)
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.users == nil {
+		r.users = newLRUMap[*userBucket](rateMaxUsers)
+	}
 	r.forgetIdle(now)
 	b, ok := r.users.get(userID)
 	if !ok {
-		b = &userBucket{lim: rate.NewLimiter(r.limit, r.burst)}
+		b = &userBucket{lim: rate.NewLimiter(limit, r.burst)}
 		r.users.put(userID, b)
+	} else if b.lim.Limit() != limit { // the server's rate changed
+		b.lim.SetLimitAt(now, limit)
 	}
 	b.last = now
 	if b.lim.AllowN(now, 1) {
 		return true, 0
 	}
-	return false, r.untilNext(b.lim, now)
+	return false, untilNext(b.lim, now)
 }
 
 // forgetIdle drops the buckets unused for rateIdleAfter. The LRU order is
@@ -91,9 +102,9 @@ func (r *rateLimiter) forgetIdle(now time.Time) {
 // untilNext is the wait until lim holds a whole token again, rounded up to
 // the millisecond and checked against the limiter itself, so that asking
 // again exactly after the announced wait always succeeds despite rounding.
-func (r *rateLimiter) untilNext(lim *rate.Limiter, now time.Time) time.Duration {
+func untilNext(lim *rate.Limiter, now time.Time) time.Duration {
 	missing := 1 - lim.TokensAt(now)
-	wait := time.Duration(math.Ceil(missing/float64(r.limit)*1000)) * time.Millisecond
+	wait := time.Duration(math.Ceil(missing/float64(lim.Limit())*1000)) * time.Millisecond
 	wait = max(wait, time.Millisecond)
 	for lim.TokensAt(now.Add(wait)) < 1 {
 		wait += time.Millisecond

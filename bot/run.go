@@ -87,9 +87,15 @@ func connectError(err error) error {
 	return fmt.Errorf("connect to Discord: %w", err)
 }
 
-// healthy is what /healthz reports: connected and not stopping.
-func (b *Bot) healthy() bool {
-	return !b.adm.stopping() && b.sess != nil && b.sess.DataReady
+// healthy is what /healthz reports: connected and not stopping, and
+// whether the store is storing (if not, the bot answers all the same,
+// without what the store would have remembered).
+func (b *Bot) healthy() (bool, string) {
+	var degraded string
+	if err := b.store.Health(); err != nil {
+		degraded = "store: " + err.Error()
+	}
+	return !b.adm.stopping() && b.sess != nil && b.sess.DataReady, degraded
 }
 
 // shutdown stops taking questions, waits for the answers in flight, then
@@ -106,10 +112,22 @@ func (b *Bot) shutdown() error {
 		b.abandon()
 		<-idle // abandoned handlers tell their askers and return promptly
 	}
-	if b.feedback != nil {
-		b.feedback.close()
-	}
+	b.flushStore()
 	return b.sess.Close()
+}
+
+// storeFlushTimeout bounds the wait for the store's queued writes at
+// shutdown.
+const storeFlushTimeout = 5 * time.Second
+
+// flushStore waits, within storeFlushTimeout, for the store to write
+// what the last answers queued. Closing it is its owner's business.
+func (b *Bot) flushStore() {
+	ctx, cancel := context.WithTimeout(context.Background(), storeFlushTimeout)
+	defer cancel()
+	if err := b.store.Flush(ctx); err != nil {
+		b.log.Warn("the store did not write everything before the stop", "err", err)
+	}
 }
 
 // guard runs a handler, recovering a panic so that one bad event cannot

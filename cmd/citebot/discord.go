@@ -9,6 +9,7 @@ import (
 
 	"github.com/citebot/citebot/bot"
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/store"
 )
 
 func runDiscord(ctx context.Context, e *env, args []string) error {
@@ -42,9 +43,13 @@ func runDiscord(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	st := newSwapStore(ctx, func() (store.Store, error) { return openStoreFile(filepath.Join(e.dataDir, "citebot.db")) }, storeRetry, e.log)
+	defer st.Close()
+	kbs := &botKBs{ctx: ctx, e: e, st: st, delay: *delay, minCov: *minCov, open: map[string]bot.Deps{}}
+	deps.Store, deps.KB = st, kbs.deps
 	b, err := bot.New(bot.Config{
 		Token: token, GuildID: strings.TrimSpace(e.getenv("DISCORD_GUILD_ID")), Channels: splitList(e.getenv("DISCORD_CHANNELS")),
-		RatePerMinute: *rate, MaxConcurrent: *conc, FeedbackPath: filepath.Join(e.dataDir, "feedback.jsonl"),
+		RatePerMinute: *rate, MaxConcurrent: *conc,
 		OpsAddr: *ops, Logger: e.log,
 	}, deps)
 	if err != nil {

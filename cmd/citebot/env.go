@@ -29,6 +29,7 @@ type env struct {
 	name           string
 
 	corpusDir, dataDir string
+	indexAt            string // when set, the index's directory (a knowledge base's, for the bot)
 	jsonOut, verbose   bool
 	chunking           corpus.ChunkOptions
 	log                *slog.Logger
@@ -168,6 +169,9 @@ func (e *env) corpusFiles() ([]corpus.File, error) {
 // indexDir keeps one index per corpus under the data directory, so that
 // switching corpora does not rebuild back and forth.
 func (e *env) indexDir() string {
+	if e.indexAt != "" {
+		return e.indexAt
+	}
 	key := "default"
 	if e.corpusDir != "" {
 		abs, err := filepath.Abs(e.corpusDir)
