@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strings"
 	"time"
 
 	chromem "github.com/philippgille/chromem-go"
@@ -124,14 +123,15 @@ func IndexFiles(dir string) ([]string, error) {
 	return []string{filepath.Join(dir, m.Data), filepath.Join(dir, manifestName)}, nil
 }
 
-// IndexVersion names the persisted index in dir: its data file and
-// checksum, the same on every machine that has the same index.
+// IndexVersion names the persisted index in dir by its data file's
+// checksum and size: the same for the same index wherever and whenever it
+// was written.
 func IndexVersion(dir string) (string, error) {
 	m, err := readManifest(dir)
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("%s-%08x", strings.TrimSuffix(m.Data, ".bin"), m.CRC32C), nil
+	return fmt.Sprintf("%08x-%d", m.CRC32C, m.Size), nil
 }
 
 // WithRemoteLists returns the index whose searches take their vector
