@@ -38,9 +38,15 @@ type published struct {
 }
 
 func (c *Conn) indexStore(ctx context.Context) (jetstream.ObjectStore, error) {
-	obs, err := c.js.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{
+	if obs, err := c.js.ObjectStore(ctx, indexBucket); err == nil {
+		return obs, nil
+	}
+	obs, err := c.js.CreateObjectStore(ctx, jetstream.ObjectStoreConfig{
 		Bucket: indexBucket, Description: "citebot's published index", Storage: jetstream.FileStorage, Replicas: c.opts.Replicas,
 	})
+	if errors.Is(err, jetstream.ErrBucketExists) {
+		obs, err = c.js.ObjectStore(ctx, indexBucket)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("index bucket: %w", err)
 	}

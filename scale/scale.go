@@ -113,8 +113,10 @@ func Connect(ctx context.Context, url string, opts Options) (*Conn, error) {
 // delivered again to another worker.
 func (c *Conn) Close() { c.nc.Close() }
 
-// setupStreams creates the job, dead-letter and log streams, or updates
-// their configuration to this version's.
+// setupStreams creates the job, dead-letter and log streams unless they
+// exist. An existing stream is used as it is: its replicas and limits are
+// the first process's, so that a process started with other options does
+// not change them under the others.
 func (c *Conn) setupStreams(ctx context.Context) error {
 	streams := []jetstream.StreamConfig{{
 		Name: jobStream, Subjects: []string{jobSubjects}, Retention: jetstream.WorkQueuePolicy,
@@ -132,19 +134,28 @@ func (c *Conn) setupStreams(ctx context.Context) error {
 		Replicas: c.opts.Replicas, MaxAge: c.opts.Retention,
 	}}
 	for _, cfg := range streams {
-		if _, err := c.js.CreateOrUpdateStream(ctx, cfg); err != nil {
+		if _, err := c.js.Stream(ctx, cfg.Name); err == nil {
+			continue
+		}
+		if _, err := c.js.CreateStream(ctx, cfg); err != nil && !errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
 			return fmt.Errorf("stream %s: %w", cfg.Name, err)
 		}
 	}
 	return nil
 }
 
-// bucket opens (creating or updating) a key-value bucket whose entries
-// expire ttl after their last write (0: never).
+// bucket opens a key-value bucket, creating it unless it exists, whose
+// entries expire ttl after their last write (0: never).
 func (c *Conn) bucket(ctx context.Context, name string, ttl time.Duration, history uint8) (jetstream.KeyValue, error) {
-	kv, err := c.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+	if kv, err := c.js.KeyValue(ctx, name); err == nil {
+		return kv, nil
+	}
+	kv, err := c.js.CreateKeyValue(ctx, jetstream.KeyValueConfig{
 		Bucket: name, TTL: ttl, History: max(1, history), Storage: jetstream.FileStorage, Replicas: c.opts.Replicas,
 	})
+	if errors.Is(err, jetstream.ErrBucketExists) {
+		kv, err = c.js.KeyValue(ctx, name) // another process created it meanwhile
+	}
 	if err != nil {
 		return nil, fmt.Errorf("bucket %s: %w", name, err)
 	}

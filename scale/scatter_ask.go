@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -17,10 +16,9 @@ import (
 )
 
 // Scatter sends the list searches of a question to the workers holding
-// those lists (see scatter.go). Its Search is a retrieval.RemoteLists.
+// those lists (see scatter.go).
 type Scatter struct {
 	c       *Conn
-	version atomic.Pointer[string]
 	timeout time.Duration
 
 	mu      sync.RWMutex
@@ -30,9 +28,9 @@ type Scatter struct {
 	done chan struct{}
 }
 
-// NewScatter follows the announcements of held lists and asks the holders
-// of index version, waiting at most timeout for their replies.
-func (c *Conn) NewScatter(ctx context.Context, version string, timeout time.Duration) (*Scatter, error) {
+// NewScatter follows the announcements of held lists; a search waits at
+// most timeout for the holders' replies.
+func (c *Conn) NewScatter(ctx context.Context, timeout time.Duration) (*Scatter, error) {
 	kv, err := c.bucket(ctx, holdersBucket, holderTTL, 1)
 	if err != nil {
 		return nil, err
@@ -44,7 +42,6 @@ func (c *Conn) NewScatter(ctx context.Context, version string, timeout time.Dura
 		return nil, fmt.Errorf("follow held lists: %w", err)
 	}
 	s := &Scatter{c: c, timeout: timeout, holders: map[string]holding{}, stop: stop, done: make(chan struct{})}
-	s.SetVersion(version)
 	// The watcher first replays every current announcement, then a nil:
 	// wait for it, so the first question already knows the holders.
 	for e := range w.Updates() {
@@ -77,9 +74,14 @@ func (s *Scatter) apply(e jetstream.KeyValueEntry) {
 	}
 }
 
-// SetVersion switches to the holders of another index version (after the
-// index was swapped).
-func (s *Scatter) SetVersion(v string) { s.version.Store(&v) }
+// Remote is the retrieval.RemoteLists of an index of version: it asks
+// the holders of that version only, so that questions still running on
+// the previous index after a swap ask the holders of the previous one.
+func (s *Scatter) Remote(version string) retrieval.RemoteLists {
+	return func(ctx context.Context, qv []float32, lists []int, n int) ([]retrieval.ListHit, error) {
+		return s.search(ctx, version, qv, lists, n)
+	}
+}
 
 // Close stops following the announcements.
 func (s *Scatter) Close() {
@@ -87,12 +89,12 @@ func (s *Scatter) Close() {
 	<-s.done
 }
 
-// Search asks the holders of lists for the n chunks most similar to qv.
+// search asks the holders of lists for the n chunks most similar to qv.
 // It answers with what the holders that replied in time found; the lists
 // nobody answered for are logged, and an error is returned only when the
 // question's own context ends.
-func (s *Scatter) Search(ctx context.Context, qv []float32, lists []int, n int) ([]retrieval.ListHit, error) {
-	plan, missing := s.assign(lists)
+func (s *Scatter) search(ctx context.Context, version string, qv []float32, lists []int, n int) ([]retrieval.ListHit, error) {
+	plan, missing := s.assign(version, lists)
 	ask, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 	type result struct {
@@ -101,7 +103,6 @@ func (s *Scatter) Search(ctx context.Context, qv []float32, lists []int, n int) 
 		err  error
 	}
 	results := make(chan result, len(plan))
-	version := *s.version.Load()
 	for _, p := range plan {
 		go func() {
 			hits, err := s.request(ask, p.h, listRequest{Version: version, Vector: qv, Lists: p.lists, N: n})
@@ -154,8 +155,7 @@ type askPlan struct {
 // assign gives each list to one live holder of this version, preferring
 // holders already asked (fewer requests), then the least loaded, then by
 // name; lists nobody holds are missing.
-func (s *Scatter) assign(lists []int) (plan []*askPlan, missing []int) {
-	version := *s.version.Load()
+func (s *Scatter) assign(version string, lists []int) (plan []*askPlan, missing []int) {
 	s.mu.RLock()
 	var live []holding
 	for _, h := range s.holders {

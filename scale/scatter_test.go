@@ -88,7 +88,7 @@ func TestScatterGatherOverFourHolders(t *testing.T) {
 	}
 	var logs syncBuffer
 	asker := connect(t, srv.URL(), Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
-	sc, err := asker.NewScatter(ctx, version, 10*time.Second)
+	sc, err := asker.NewScatter(ctx, 10*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func TestScatterGatherOverFourHolders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	scattered := local.WithRemoteLists(sc.Search)
+	scattered := local.WithRemoteLists(sc.Remote(version))
 	questions := bench.Questions(8, 3)
 	for _, q := range questions {
 		got, err1 := scattered.Search(ctx, q, 8)

@@ -20,10 +20,13 @@ import (
 )
 
 // Reply is what a job produced, for the poster: an answer (ask,
-// summary) or the passages found (search).
+// summary), the passages found (search), or why the question cannot be
+// answered (an unknown document, an unusable question), which is told
+// to the asker like a reply: trying again would not change it.
 type Reply struct {
 	Answer   answer.Answer
 	Passages []retrieval.Result
+	Refusal  error
 }
 
 // WorkerConfig configures a worker; zero values mean the defaults.
@@ -52,10 +55,7 @@ type WorkerConfig struct {
 }
 
 func (c *WorkerConfig) defaults() {
-	if c.ID == "" {
-		host, _ := os.Hostname()
-		c.ID = cmp.Or(host, "worker") + "-" + strconv.Itoa(os.Getpid())
-	}
+	c.ID = cmp.Or(c.ID, DefaultWorkerID())
 	c.Slots = cmp.Or(c.Slots, 2)
 	c.AckWait = cmp.Or(c.AckWait, 30*time.Second)
 	c.Attempts = cmp.Or(c.Attempts, 3)
@@ -63,6 +63,12 @@ func (c *WorkerConfig) defaults() {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
+}
+
+// DefaultWorkerID names a worker process by its host and process ID.
+func DefaultWorkerID() string {
+	host, _ := os.Hostname()
+	return cmp.Or(host, "worker") + "-" + strconv.Itoa(os.Getpid())
 }
 
 // ErrPermanent marks an error that another attempt cannot fix (the job
