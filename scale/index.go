@@ -23,6 +23,12 @@ import (
 // that is not whole. Workers download the current version at start into
 // a directory of its own, load it, and watch "current" for the next.
 
+// transferTimeout bounds the upload or download of one index file. It
+// must be given: nats.go bounds an object's whole Get or Put by its
+// default API timeout (5 s) when the context has no deadline of its own,
+// which a large index on a busy machine does not meet.
+const transferTimeout = 30 * time.Minute
+
 // currentObject names the published version.
 const currentObject = "current"
 
@@ -108,6 +114,8 @@ func putFile(ctx context.Context, obs jetstream.ObjectStore, name, path string) 
 		return err
 	}
 	defer f.Close()
+	ctx, cancel := context.WithTimeout(ctx, transferTimeout)
+	defer cancel()
 	if _, err := obs.Put(ctx, jetstream.ObjectMeta{Name: name}, f); err != nil {
 		return fmt.Errorf("upload %s: %w", name, err)
 	}
@@ -121,8 +129,8 @@ func current(ctx context.Context, obs jetstream.ObjectStore) (published, error) 
 	if err != nil {
 		return p, err
 	}
-	if err := json.Unmarshal(b, &p); err != nil || p.Version == "" {
-		return p, fmt.Errorf("the current index object is unreadable: %v", err)
+	if err := json.Unmarshal(b, &p); err != nil || p.Version == "" || len(p.Files) == 0 {
+		return p, fmt.Errorf("the current index object is unreadable (%s)", b)
 	}
 	return p, nil
 }

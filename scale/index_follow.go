@@ -94,12 +94,19 @@ func download(ctx context.Context, obs jetstream.ObjectStore, into, dir string, 
 	}
 	defer os.RemoveAll(tmp)
 	for _, f := range p.Files {
-		if err := obs.GetFile(ctx, p.Version+"/"+f, filepath.Join(tmp, f)); err != nil {
+		if err := getFile(ctx, obs, p.Version+"/"+f, filepath.Join(tmp, f)); err != nil {
 			return fmt.Errorf("download %s/%s: %w", p.Version, f, err)
 		}
 	}
 	os.RemoveAll(dir) // an incomplete one from an interrupted run
 	return os.Rename(tmp, dir)
+}
+
+// getFile downloads one object within transferTimeout (see there).
+func getFile(ctx context.Context, obs jetstream.ObjectStore, name, path string) error {
+	ctx, cancel := context.WithTimeout(ctx, transferTimeout)
+	defer cancel()
+	return obs.GetFile(ctx, name, path)
 }
 
 // removeOldVersions deletes the version directories under into but the

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -128,14 +129,22 @@ func (s *Store) Health() error {
 	return nil
 }
 
-// Close stops the writer once the queued writes are done (or failed).
+// closeWait bounds how long Close waits for the queued writes: with NATS
+// unreachable each would wait for its own timeout.
+const closeWait = 10 * time.Second
+
+// Close stops the writer once the queued writes are done or failed, or
+// after closeWait; it returns the error of the wait.
 func (s *Store) Close() error {
+	var err error
 	s.closeOnce.Do(func() {
-		s.Flush(context.Background())
+		ctx, cancel := context.WithTimeout(context.Background(), closeWait)
+		defer cancel()
+		err = s.Flush(ctx)
 		s.stop()
 		<-s.done
 	})
-	return nil
+	return err
 }
 
 // thread is a thread's stored record.

@@ -117,7 +117,9 @@ func startHolders(ctx context.Context, t *testing.T, bin string, base []string, 
 	for i := range n {
 		lo, hi := i*k/n, (i+1)*k/n-1
 		cmd := exec.CommandContext(ctx, bin, "worker", "--partitions-held", fmt.Sprintf("%d-%d", lo, hi))
-		cmd.Env = append(base, "CITEBOT_DATA_DIR="+filepath.Join(tmp, fmt.Sprintf("holder-%d-of-%d", i, n)))
+		data := filepath.Join(tmp, fmt.Sprintf("holder-%d-of-%d", i, n))
+		cmd.Env = append(base, "CITEBOT_DATA_DIR="+data)
+		cmd.Stderr = &lockedLog{t: t, prefix: fmt.Sprintf("holder %d of %d: ", i, n)}
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
@@ -168,4 +170,15 @@ func rss(c *exec.Cmd) string {
 		}
 	}
 	return cur + " (" + peak + ")"
+}
+
+// lockedLog passes a holder's error output to the test log.
+type lockedLog struct {
+	t      *testing.T
+	prefix string
+}
+
+func (l *lockedLog) Write(p []byte) (int, error) {
+	l.t.Log(l.prefix + strings.TrimSpace(string(p)))
+	return len(p), nil
 }
