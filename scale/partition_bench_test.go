@@ -85,7 +85,7 @@ func TestPartitionedRetrieval(t *testing.T) {
 		for _, pid := range pids {
 			mem = append(mem, rss(pid))
 		}
-		t.Logf("%-28s p50 %-10v p95 %-10v holders' RSS (peak): %s", fmt.Sprintf("%d holder processes", n), p50, p95, strings.Join(mem, ", "))
+		t.Logf("%-28s p50 %-10v p95 %-10v holders' resident memory: %s", fmt.Sprintf("%d holder processes", n), p50, p95, strings.Join(mem, ", "))
 		stopHolders(t, pids)
 	}
 }
@@ -154,22 +154,23 @@ func stopHolders(t *testing.T, cmds []*exec.Cmd) {
 	}
 }
 
-// rss reads a process's resident and peak resident memory.
+// rss reads a process's resident memory: anonymous (the Go heap and
+// stacks) and file-backed (the pages of the mapped index it touched).
 func rss(c *exec.Cmd) string {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", c.Process.Pid))
 	if err != nil {
 		return "?"
 	}
-	var cur, peak string
+	var anon, file string
 	for line := range strings.SplitSeq(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			cur = strings.TrimSpace(v)
+		if v, ok := strings.CutPrefix(line, "RssAnon:"); ok {
+			anon = strings.TrimSpace(v)
 		}
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			peak = strings.TrimSpace(v)
+		if v, ok := strings.CutPrefix(line, "RssFile:"); ok {
+			file = strings.TrimSpace(v)
 		}
 	}
-	return cur + " (" + peak + ")"
+	return "anon " + anon + " + file " + file
 }
 
 // lockedLog passes a holder's error output to the test log.
