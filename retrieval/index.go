@@ -60,6 +60,9 @@ type Index struct {
 	log    *slog.Logger
 	// queryTimeout bounds the embedding of a question by a remote model.
 	queryTimeout time.Duration
+	// dist shares the lists with other processes (lists.go); nil when
+	// this process holds them all.
+	dist *distribution
 }
 
 // Options configure Open.

@@ -83,6 +83,9 @@ func (ix *Index) install(ctx context.Context, chunks chunkTable) error {
 	for range min(len(lists), runtime.GOMAXPROCS(0)) {
 		wg.Go(func() {
 			for l := int(next.Add(1) - 1); l < len(lists) && failed.Load() == nil; l = int(next.Add(1) - 1) {
+				if !ix.dist.holds(l) {
+					continue // held by another process (lists.go)
+				}
 				if err := ix.fill(ctx, ix.cols[l], lists[l]); err != nil {
 					failed.CompareAndSwap(nil, &err)
 				}
@@ -162,6 +165,9 @@ func (ix *Index) nearest(ctx context.Context, qv []float32, n int) ([]scored, er
 	// chromem-go reads the vectors through its documents, which do not
 	// keep the mapped data file alive: the index must.
 	defer runtime.KeepAlive(ix.file)
+	if ix.dist != nil && ix.dist.remote != nil {
+		return ix.remoteNearest(ctx, qv, n) // lists held elsewhere (lists.go)
+	}
 	cols := ix.probe(qv)
 	var out []scored
 	var err error

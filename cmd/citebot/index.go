@@ -29,10 +29,13 @@ type indexOut struct {
 	Lists  int  `json:"lists"`
 	NProbe int  `json:"nprobe"`
 	Saved  bool `json:"saved"`
+	// Published is the version --publish uploaded.
+	Published string `json:"published,omitempty"`
 }
 
 func runIndex(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("")
+	publish := e.publishFlags(fs)
 	if err := e.parseNoArgs(fs, args); err != nil {
 		return err
 	}
@@ -48,6 +51,11 @@ func runIndex(ctx context.Context, e *env, args []string) error {
 	out := indexOut{Dir: e.indexDir(), Embedder: st.embedder.Fingerprint(), Documents: len(ix.Documents()), Chunks: ix.Len(),
 		Loaded: st.Loaded, Rebuilt: st.Rebuilt, Embedded: st.Embedded, Reused: st.Reused, Removed: st.Removed,
 		Read: st.Read, Parsed: st.Parsed, Lists: ix.Lists(), NProbe: ix.NProbe(), Saved: st.Saved}
+	if *publish {
+		if out.Published, err = e.publishIndex(ctx); err != nil {
+			return err
+		}
+	}
 	if e.jsonOut {
 		return writeJSON(e.stdout, out)
 	}
@@ -60,6 +68,9 @@ func runIndex(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "Saved to %s.\n", out.Dir)
 	} else {
 		fmt.Fprintf(e.stdout, "Up to date in %s.\n", out.Dir)
+	}
+	if out.Published != "" {
+		fmt.Fprintf(e.stdout, "Published as version %s.\n", out.Published)
 	}
 	return nil
 }

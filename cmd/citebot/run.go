@@ -41,6 +41,7 @@ func commands() []command {
 		{"remove", "DOC_ID", "remove an added document for good", runRemove},
 		{"eval", "FILE.jsonl", "run an evaluation set and print its metrics", runEval},
 		{"discord", "", "run the Discord bot (DISCORD_TOKEN)", runDiscord},
+		{"worker", "", "with CITEBOT_NATS_URL: answer the questions a gateway queued", runWorker},
 		{"bench", "", "measure indexing, load, query speed and memory at scale", runBench},
 	}
 }
