@@ -33,14 +33,19 @@ var upgrader = websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return
 
 // gatewayState is guarded by Server.mu.
 type gatewayState struct {
-	conns        map[*gwConn]bool
-	cur          *gwConn // the connection dispatches go to
-	sessionID    string  // of the last IDENTIFY; RESUME must name it
-	seq          int64   // last sequence number sent in this gateway session
-	sessions     int
-	identifies   int
-	resumes      int
-	heartbeats   int
+	conns map[*gwConn]bool
+	// shards are the gateway sessions by shard ID, each made by the first
+	// IDENTIFY naming its shard (an IDENTIFY without one is shard 0 of 1).
+	shards map[int]*shardSession
+	// advice is what GET /gateway/bot recommends: a shard count and how
+	// many shards may identify at once (SetShardAdvice).
+	advice     [2]int
+	sessions   int
+	identifies int
+	resumes    int
+	heartbeats int
+	// identified is the shard of every IDENTIFY, in order of arrival.
+	identified   []int
 	lastIdentify map[string]any
 }
 
@@ -50,6 +55,16 @@ func (g *gatewayState) all() []*gwConn {
 		out = append(out, c)
 	}
 	return out
+}
+
+// shardSession is one shard's gateway session: its ID (RESUME must name
+// it), the last sequence number sent in it and the connection dispatches
+// go to.
+type shardSession struct {
+	id, count int
+	sessionID string
+	seq       int64
+	cur       *gwConn
 }
 
 // gwConn is one websocket. Only its handler goroutine reads; writes from
@@ -62,8 +77,9 @@ type gwConn struct {
 	// Guarded by Server.mu. A connection becomes current once both hold:
 	// discordgo starts its heartbeat goroutine only when Open has returned,
 	// so its first heartbeat says the session is fully up.
-	handshook bool // READY or RESUMED sent
-	beats     int  // heartbeats received
+	handshook bool          // READY or RESUMED sent
+	beats     int           // heartbeats received
+	shard     *shardSession // set by IDENTIFY or RESUME
 }
 
 type gatewayFrame struct {
@@ -127,14 +143,14 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// forget drops a finished connection; a session that loses its current
+// forget drops a finished connection; a shard that loses its current
 // connection is no longer ready.
 func (s *Server) forget(c *gwConn) {
 	c.ws.Close()
 	s.mu.Lock()
 	delete(s.gw.conns, c)
-	if s.gw.cur == c {
-		s.gw.cur = nil
+	if c.shard != nil && c.shard.cur == c {
+		c.shard.cur = nil
 	}
 	s.broadcastLocked()
 	s.mu.Unlock()
@@ -160,50 +176,73 @@ func (s *Server) handleFrame(c *gwConn, f gatewayFrame) error {
 	return nil // presence updates, member requests…: accepted, ignored
 }
 
+// identify starts a new session for the shard IDENTIFY names (shard 0 of
+// 1 when it names none), answering READY and the GUILD_CREATE of the
+// default guild when it is on that shard, as Discord does. A shard out
+// of range is closed with 4010, Discord's "Invalid shard".
 func (s *Server) identify(c *gwConn, raw json.RawMessage) error {
 	var payload map[string]any
 	if err := json.Unmarshal(raw, &payload); err != nil {
 		return fmt.Errorf("decode identify: %w", err)
 	}
+	id, count, ok := identifyShard(payload)
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
+	if !ok {
+		msg := websocket.FormatCloseMessage(4010, "Invalid shard")
+		_ = c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(10*time.Second))
+		return errors.New("invalid shard")
+	}
 	s.mu.Lock()
 	s.gw.identifies++
 	s.gw.sessions++
 	s.gw.lastIdentify = payload
-	s.gw.sessionID = "fake-session-" + strconv.Itoa(s.gw.sessions)
-	s.gw.seq = 1
-	sessionID := s.gw.sessionID
+	s.gw.identified = append(s.gw.identified, id)
+	if s.gw.shards == nil {
+		s.gw.shards = map[int]*shardSession{}
+	}
+	sh := s.gw.shards[id]
+	if sh == nil {
+		sh = &shardSession{id: id}
+		s.gw.shards[id] = sh
+	}
+	sh.count, sh.seq = count, 2 // READY, then GUILD_CREATE
+	sh.sessionID = "fake-session-" + strconv.Itoa(s.gw.sessions)
+	c.shard = sh
+	sessionID := sh.sessionID
 	s.mu.Unlock()
+	var guilds []any
+	if ShardOf(guildID, count) == id {
+		guilds = append(guilds, map[string]any{"id": guildID, "unavailable": true})
+	}
 	ready := map[string]any{
 		"v":                  c.version,
 		"user":               s.BotUser(),
 		"session_id":         sessionID,
 		"resume_gateway_url": s.wsURL,
 		"application":        map[string]any{"id": appID, "flags": 0},
-		"guilds":             []any{map[string]any{"id": guildID, "unavailable": true}},
+		"guilds":             append([]any{}, guilds...),
 		"private_channels":   []any{},
-		"shard":              []int{0, 1},
+		"shard":              []int{id, count},
 	}
 	if err := c.send(opDispatch, "READY", 1, ready); err != nil {
 		return err
 	}
-	// As on Discord, the guild READY listed as unavailable follows in a
+	// As on Discord, a guild READY listed as unavailable follows in a
 	// GUILD_CREATE, which lets discordgo's state hold its channels.
-	s.mu.Lock()
-	s.gw.seq++
-	seq := s.gw.seq
-	s.mu.Unlock()
-	guild := map[string]any{"id": guildID, "name": "discordtest", "channels": []any{}, "threads": []any{}, "members": []any{}, "roles": []any{}}
-	if err := c.send(opDispatch, "GUILD_CREATE", seq, guild); err != nil {
-		return err
+	if len(guilds) > 0 {
+		guild := map[string]any{"id": guildID, "name": "discordtest", "channels": []any{}, "threads": []any{}, "members": []any{}, "roles": []any{}}
+		if err := c.send(opDispatch, "GUILD_CREATE", 2, guild); err != nil {
+			return err
+		}
 	}
 	s.markReady(c)
 	return nil
 }
 
-// resume answers RESUMED when the session ID is the current one, and an
-// invalid session (d:false) otherwise, which makes discordgo identify.
+// resume answers RESUMED when the session ID is a shard's current one,
+// and an invalid session (d:false) otherwise, which makes discordgo
+// identify.
 func (s *Server) resume(c *gwConn, raw json.RawMessage) error {
 	var p struct {
 		SessionID string `json:"session_id"`
@@ -214,14 +253,20 @@ func (s *Server) resume(c *gwConn, raw json.RawMessage) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	s.mu.Lock()
-	ok := p.SessionID != "" && p.SessionID == s.gw.sessionID
-	if ok {
-		s.gw.resumes++
-		s.gw.seq++
+	var sh *shardSession
+	for _, cand := range s.gw.shards {
+		if p.SessionID != "" && cand.sessionID == p.SessionID {
+			sh = cand
+		}
 	}
-	seq := s.gw.seq
+	var seq int64
+	if sh != nil {
+		s.gw.resumes++
+		sh.seq++
+		seq, c.shard = sh.seq, sh
+	}
 	s.mu.Unlock()
-	if !ok {
+	if sh == nil {
 		return c.send(opInvalidSession, "", 0, false)
 	}
 	if err := c.send(opDispatch, "RESUMED", seq, map[string]any{}); err != nil {
@@ -240,12 +285,13 @@ func (s *Server) markReady(c *gwConn) {
 	s.broadcastLocked()
 }
 
-// promoteLocked makes c the current connection once the handshake is done
-// and discordgo's Open has returned (its first heartbeat arrived). Dropping
-// a connection earlier races discordgo's heartbeat and listen goroutines
-// into two reconnects, so WaitReady does not report it ready before.
+// promoteLocked makes c its shard's current connection once the
+// handshake is done and discordgo's Open has returned (its first
+// heartbeat arrived). Dropping a connection earlier races discordgo's
+// heartbeat and listen goroutines into two reconnects, so WaitReady does
+// not report it ready before.
 func (s *Server) promoteLocked(c *gwConn) {
-	if s.gw.conns[c] && c.handshook && c.beats > 0 {
-		s.gw.cur = c
+	if s.gw.conns[c] && c.handshook && c.beats > 0 && c.shard != nil {
+		c.shard.cur = c
 	}
 }

@@ -52,11 +52,12 @@ func badRequest(err error) (int, any, http.Header) {
 }
 
 func (s *Server) getGateway(Request) (int, any, http.Header) {
+	shards, concurrency := s.shardAdvice()
 	return 200, map[string]any{
 		"url":    s.wsURL,
-		"shards": 1,
+		"shards": shards,
 		"session_start_limit": map[string]int{
-			"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1,
+			"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": concurrency,
 		},
 	}, nil
 }
