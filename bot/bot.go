@@ -21,6 +21,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -93,10 +94,21 @@ type Config struct {
 	InteractionTTL time.Duration
 	// ReadyTimeout bounds the wait for the gateway's READY (default 30s).
 	ReadyTimeout time.Duration
+	// Shards is how many gateway sessions the bot's servers are spread
+	// over (Discord requires shards past 2,500 servers): 0 or 1, one
+	// session; ShardsAuto, as many as Discord recommends. ShardIDs are the
+	// shards this process connects when others connect the rest; empty:
+	// all of them.
+	Shards   int
+	ShardIDs []int
 	// HTTPClient, when set, carries every REST and gateway call (tests
 	// point it at a local fake Discord).
 	HTTPClient *http.Client
 	Logger     *slog.Logger
+
+	// identifyWait waits between two buckets of shards identifying
+	// (Discord asks for 5 s); tests count the waits instead of waiting.
+	identifyWait func(ctx context.Context, d time.Duration) error
 
 	// syncEvents handles gateway events one at a time, in the order they
 	// arrive, so that a test can tell an event was ignored by the next
@@ -115,6 +127,9 @@ func (c *Config) defaults() {
 	c.EditInterval = cmp.Or(c.EditInterval, time.Second)
 	c.InteractionTTL = cmp.Or(c.InteractionTTL, 14*time.Minute)
 	c.ReadyTimeout = cmp.Or(c.ReadyTimeout, 30*time.Second)
+	if c.identifyWait == nil {
+		c.identifyWait = waitFor
+	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -134,8 +149,9 @@ type Bot struct {
 	adm      *admission
 	replies  *replies
 	ready    *readiness
-	sess     *discordgo.Session // set by Run
-	api      *discordAPI        // the session's REST calls; set by Run
+	sess     *discordgo.Session   // the first shard's session, for REST; set by Run
+	shards   []*discordgo.Session // every shard's session, sess first; set by Run
+	api      *discordAPI          // sess's REST calls; set by Run
 	threads  *threadStore
 	kinds    *channelKinds
 	answers  *answerCache
@@ -168,6 +184,9 @@ const (
 func New(cfg Config, deps Deps) (*Bot, error) {
 	if cfg.Token == "" {
 		return nil, errors.New("DISCORD_TOKEN is not set (see README: Run the Discord bot)")
+	}
+	if cfg.Shards < ShardsAuto {
+		return nil, fmt.Errorf("shards: want a count or auto, got %d", cfg.Shards)
 	}
 	if deps.Answer == nil || deps.Library == nil || deps.Summary == nil {
 		return nil, errors.New("bot needs an answerer, a library and a summarizer")

@@ -19,15 +19,64 @@ import (
 const intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages |
 	discordgo.IntentsMessageContent | discordgo.IntentsDirectMessages
 
-// Run connects to Discord, registers the slash commands and serves until
-// ctx ends; then it stops taking questions, lets the answers in flight
-// finish within ShutdownTimeout, abandons the rest with a message, and
-// closes the session.
+// Run connects to Discord — every shard of this process, in the buckets
+// Discord allows — registers the slash commands and serves until ctx
+// ends; then it stops taking questions, lets the answers in flight finish
+// within ShutdownTimeout, abandons the rest with a message, and closes the
+// sessions.
 func (b *Bot) Run(ctx context.Context) error {
+	planner, err := b.newSession(0, 1)
+	if err != nil {
+		return err
+	}
+	plan, err := b.planShards(planner)
+	if err != nil {
+		return err
+	}
+	for _, id := range plan.ids {
+		sess, err := b.newSession(id, plan.count)
+		if err != nil {
+			return err
+		}
+		b.shards = append(b.shards, sess)
+	}
+	b.sess, b.api = b.shards[0], newDiscordAPI(b.shards[0])
+	b.replies.api = b.api
+	b.work, b.abandon = context.WithCancel(context.WithoutCancel(ctx))
+	defer b.abandon()
+	if err := b.openShards(ctx, plan, b.shards); err != nil {
+		return err
+	}
+	if err := b.ready.wait(ctx, b.cfg.ReadyTimeout); err != nil {
+		closeSessions(b.shards)
+		return err
+	}
+	if err := b.registerCommands(); err != nil {
+		closeSessions(b.shards)
+		return err
+	}
+	if b.cfg.OpsAddr != "" {
+		addr, err := serveOps(ctx, b.cfg.OpsAddr, b.metrics, b.healthy, b.log)
+		if err != nil {
+			closeSessions(b.shards)
+			return fmt.Errorf("operations endpoint: %w", err)
+		}
+		b.log.Info("serving /healthz and /metrics", "addr", addr.String())
+	}
+	b.log.Info("connected to Discord", "user", b.ready.me().Username, "guild", b.cfg.GuildID,
+		"shards", fmt.Sprint(plan.ids), "of", plan.count)
+	<-ctx.Done()
+	return b.shutdown()
+}
+
+// newSession makes the session of shard id among count, its events
+// routed to the bot's handlers; it is not open yet.
+func (b *Bot) newSession(id, count int) (*discordgo.Session, error) {
 	sess, err := discordgo.New("Bot " + b.cfg.Token)
 	if err != nil {
-		return fmt.Errorf("discord session: %w", err)
+		return nil, fmt.Errorf("discord session: %w", err)
 	}
+	sess.ShardID, sess.ShardCount = id, count
 	sess.Identify.Intents = intents
 	// discordgo's state keeps every guild, channel and thread it hears of
 	// for the life of the process — a thread a question, here. The bot
@@ -37,10 +86,6 @@ func (b *Bot) Run(ctx context.Context) error {
 	if b.cfg.HTTPClient != nil {
 		sess.Client = b.cfg.HTTPClient
 	}
-	b.sess, b.api = sess, newDiscordAPI(sess)
-	b.replies.api = b.api
-	b.work, b.abandon = context.WithCancel(context.WithoutCancel(ctx))
-	defer b.abandon()
 	sess.AddHandler(b.ready.onReady)
 	sess.AddHandler(func(s *discordgo.Session, m *discordgo.MessageCreate) {
 		b.guard("message", func() { b.onMessage(m.Message) })
@@ -49,28 +94,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		b.guard("interaction", func() { b.onInteraction(i.Interaction) })
 	})
 	b.addChannelHandlers(sess)
-	if err := sess.Open(); err != nil {
-		return connectError(err)
-	}
-	if err := b.ready.wait(ctx, b.cfg.ReadyTimeout); err != nil {
-		sess.Close()
-		return err
-	}
-	if err := b.registerCommands(); err != nil {
-		sess.Close()
-		return err
-	}
-	if b.cfg.OpsAddr != "" {
-		addr, err := serveOps(ctx, b.cfg.OpsAddr, b.metrics, b.healthy, b.log)
-		if err != nil {
-			sess.Close()
-			return fmt.Errorf("operations endpoint: %w", err)
-		}
-		b.log.Info("serving /healthz and /metrics", "addr", addr.String())
-	}
-	b.log.Info("connected to Discord", "user", b.ready.me().Username, "guild", b.cfg.GuildID)
-	<-ctx.Done()
-	return b.shutdown()
+	return sess, nil
 }
 
 // connectError turns gateway close codes into what the operator must fix.
@@ -95,7 +119,11 @@ func (b *Bot) healthy() (bool, string) {
 	if err := b.store.Health(); err != nil {
 		degraded = "store: " + err.Error()
 	}
-	return !b.adm.stopping() && b.sess != nil && b.sess.DataReady, degraded
+	up := len(b.shards) > 0
+	for _, s := range b.shards {
+		up = up && s.DataReady
+	}
+	return !b.adm.stopping() && up, degraded
 }
 
 // shutdown stops taking questions, waits for the answers in flight, then
@@ -113,7 +141,7 @@ func (b *Bot) shutdown() error {
 		<-idle // abandoned handlers tell their askers and return promptly
 	}
 	b.flushStore()
-	return b.sess.Close()
+	return closeSessions(b.shards)
 }
 
 // storeFlushTimeout bounds the wait for the store's queued writes at
