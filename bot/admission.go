@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -55,10 +56,27 @@ func (a *admission) firstDelivery(id string) bool { return a.seen.first(id) }
 // *rateLimitedError), and come while the bot is not stopping (errClosed).
 // On nil, the caller owns a running slot and must call done.
 func (a *admission) question(q, user string, perMinute int, now time.Time) error {
+	return a.questionWith(q, func() (bool, time.Duration, error) {
+		ok, retry := a.limiter.allowAt(user, perMinute, now)
+		return ok, retry, nil
+	})
+}
+
+// errRateUnknown wraps the failure of a shared rate limit that cannot
+// say whether the asker may ask: the question is not admitted.
+var errRateUnknown = errors.New("the rate limit cannot be checked")
+
+// questionWith is question with the asker's rate decided by allow (a
+// gateway's is shared with the other gateways).
+func (a *admission) questionWith(q string, allow func() (bool, time.Duration, error)) error {
 	if err := answer.Validate(q); err != nil {
 		return err
 	}
-	if ok, retry := a.limiter.allowAt(user, perMinute, now); !ok {
+	ok, retry, err := allow()
+	if err != nil {
+		return fmt.Errorf("%w: %w", errRateUnknown, err)
+	}
+	if !ok {
 		return &rateLimitedError{retry: retry}
 	}
 	if !a.track() {

@@ -48,11 +48,20 @@ func (q askedQuestion) logAttrs() []any {
 // answered. On true, the caller owns a running slot and must call
 // b.adm.done.
 func (b *Bot) admitQuestion(q string, who origin, l, from string, refuse func(string)) bool {
-	err := b.adm.question(q, who.user, b.settings.get(who.guild).RatePerMinute, time.Now())
+	perMinute := b.settings.get(who.guild).RatePerMinute
+	var err error
+	if b.deps.Remote == nil {
+		err = b.adm.question(q, who.user, perMinute, time.Now())
+	} else {
+		err = b.adm.questionWith(q, func() (bool, time.Duration, error) { return b.allowShared(who, perMinute) })
+	}
 	var limited *rateLimitedError
 	switch {
 	case err == nil:
 		return true
+	case errors.Is(err, errRateUnknown):
+		b.log.Error("cannot check the asker's rate; the question is not queued", "err", err)
+		refuse(say(l, "serviceDown"))
 	case errors.Is(err, answer.ErrEmptyQuestion):
 		refuse(say(l, "empty"))
 	case errors.As(err, &limited):

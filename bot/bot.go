@@ -15,6 +15,9 @@
 // remembers goes through a store.Store: history.go, answercache.go and
 // settings.go cache it, questionlog.go logs each question; kb.go picks a
 // server's knowledge base; reports.go is what /gaps and /stats read.
+// shards.go spreads the bot's servers over several gateway sessions;
+// scaled out, remote.go makes it a gateway that queues its questions for
+// workers in other processes, which post their replies with poster.go.
 package bot
 
 import (
@@ -68,6 +71,10 @@ type Deps struct {
 	// Reports are /gaps and /stats; nil: the commands say they are not
 	// available.
 	Reports Reports
+	// Remote, when set, makes the bot a gateway: it admits questions and
+	// queues them for workers in other processes, answering none itself
+	// (remote.go). Answer and Summary are then unused.
+	Remote *Remote
 }
 
 // Config holds the bot's settings; zero values mean the defaults.
@@ -187,6 +194,9 @@ func New(cfg Config, deps Deps) (*Bot, error) {
 	}
 	if cfg.Shards < ShardsAuto {
 		return nil, fmt.Errorf("shards: want a count or auto, got %d", cfg.Shards)
+	}
+	if r := deps.Remote; r != nil && (r.Queue == nil || r.Rates == nil || r.Events == nil) {
+		return nil, errors.New("a gateway needs a queue, shared rates and shared events")
 	}
 	if deps.Answer == nil || deps.Library == nil || deps.Summary == nil {
 		return nil, errors.New("bot needs an answerer, a library and a summarizer")

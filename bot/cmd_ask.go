@@ -28,6 +28,10 @@ func runAsk(b *Bot, c call) {
 			return
 		}
 		defer end()
+		if b.deps.Remote != nil {
+			b.dispatchCall(c, out, JobAsk, c.text, c.lang, kb)
+			return
+		}
 		ctx, cancel := context.WithCancel(b.work)
 		defer cancel()
 		b.answerQueued(ctx, out, askedQuestion{text: c.text, lang: c.lang, key: c.i.ID, from: fromSlash,

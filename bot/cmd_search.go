@@ -24,7 +24,16 @@ func searchCommand() command {
 // runSearch shows the best passages and their scores to the asker only;
 // a query is admitted like a question, since it costs an embedding.
 func runSearch(b *Bot, c call) {
-	b.withKB(c, func(d Deps, _ string) { search(b, c, d.Library) })
+	b.withKB(c, func(d Deps, kb string) {
+		if b.deps.Remote == nil {
+			search(b, c, d.Library)
+			return
+		}
+		if out, end, ok := b.beginQuestion(c, true); ok {
+			defer end()
+			b.dispatchCall(c, out, JobSearch, c.text, c.lang, kb)
+		}
+	})
 }
 
 // search shows the best passages of lib for the call's query.

@@ -33,7 +33,16 @@ func summaryCommand() command {
 // runSummary summarises the chosen document, or the corpus, in the
 // deferred response, streamed like an answer and with the same buttons.
 func runSummary(b *Bot, c call) {
-	b.withKB(c, func(d Deps, _ string) { summarize(b, c, d.Summary) })
+	b.withKB(c, func(d Deps, kb string) {
+		if b.deps.Remote == nil {
+			summarize(b, c, d.Summary)
+			return
+		}
+		if out, end, ok := b.beginWork(c, false); ok {
+			defer end()
+			b.dispatchCall(c, out, JobSummary, c.opts["document"], cmp.Or(c.opts["lang"], c.lang), kb)
+		}
+	})
 }
 
 // summarize summarises with sum in the deferred response.

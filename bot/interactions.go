@@ -10,14 +10,18 @@ import (
 // onInteraction routes slash commands, autocomplete and button clicks,
 // each once however often Discord delivers it.
 func (b *Bot) onInteraction(i *discordgo.Interaction) {
-	if !b.adm.firstDelivery("i:" + i.ID) {
+	if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
+		if b.adm.firstDelivery("i:" + i.ID) { // choices are offered again on the next keystroke anyway
+			b.onAutocomplete(i)
+		}
+		return
+	}
+	if !b.firstEvent("i", i.ID) {
 		return
 	}
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
 		b.onCommand(i)
-	case discordgo.InteractionApplicationCommandAutocomplete:
-		b.onAutocomplete(i)
 	case discordgo.InteractionMessageComponent:
 		b.onComponent(i)
 	default: // a modal submit: the bot opens no modals

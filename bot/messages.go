@@ -25,7 +25,7 @@ func (b *Bot) onMessage(m *discordgo.Message) {
 	if !followUp && !direct && !b.watches(m.GuildID, m.ChannelID) && !mentions(m, me.ID) {
 		return
 	}
-	if !b.adm.firstDelivery("m:" + m.ID) {
+	if !b.firstEvent("m", m.ID) {
 		return
 	}
 	q := stripMention(m.Content, me.ID)
@@ -42,7 +42,12 @@ func (b *Bot) onMessage(m *discordgo.Message) {
 		reply(say(l, "kbUnavailable", kb))
 		return
 	}
-	b.answerMessage(m, askedQuestion{text: q, lang: l, key: m.ID, from: fromMessage, who: who, deps: deps, kb: kb}, followUp)
+	asked := askedQuestion{text: q, lang: l, key: m.ID, from: fromMessage, who: who, deps: deps, kb: kb}
+	if b.deps.Remote != nil {
+		b.dispatchMessage(m, asked, followUp)
+		return
+	}
+	b.answerMessage(m, asked, followUp)
 }
 
 // answerMessage shows the bot typing, opens a thread on the question (or

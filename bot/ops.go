@@ -22,7 +22,7 @@ const opsShutdownTimeout = 5 * time.Second
 // registry rather than the global one, so tests and several bots in one
 // process never collide and nothing is registered behind our back.
 type botMetrics struct {
-	questions *prometheus.CounterVec   // citebot_questions_total{source="message|slash", outcome="answered|refused|rate_limited|queue_full|error"}
+	questions *prometheus.CounterVec   // citebot_questions_total{source="message|slash", outcome="answered|refused|rate_limited|queue_full|error|dispatched"}
 	feedback  *prometheus.CounterVec   // citebot_feedback_total{vote="up|down"}
 	latency   *prometheus.HistogramVec // citebot_stage_seconds{stage="retrieve|generate|discord|total"}
 	inflight  prometheus.Gauge         // citebot_answers_in_flight
@@ -63,7 +63,7 @@ func newBotMetrics() *botMetrics {
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, source := range []string{"message", "slash"} {
-		for _, outcome := range []string{"answered", "refused", "rate_limited", "queue_full", "error"} {
+		for _, outcome := range []string{"answered", "refused", "rate_limited", "queue_full", "error", "dispatched"} {
 			m.questions.WithLabelValues(source, outcome)
 		}
 	}

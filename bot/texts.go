@@ -62,6 +62,7 @@ var texts = map[string][2]string{
 	"noResult":       {"No passage matches.", "Aucun passage ne correspond."},
 	"unknownDoc":     {"Unknown document. Start typing a title and pick one from the list.", "Document inconnu. Tapez le début d'un titre et choisissez dans la liste."},
 	"kbUnavailable":  {"This server's knowledge base (%s) cannot be used right now; please try again later.", "La base de connaissances de ce serveur (%s) est indisponible pour le moment ; réessayez plus tard."},
+	"serviceDown":    {"The answering service cannot be reached right now, so your question was not taken; please ask again in a few minutes.", "Le service qui répond est injoignable pour le moment : votre question n'a pas été prise en compte ; reposez-la dans quelques minutes."},
 	"unavailable":    {"This is not available on this bot.", "Ce n'est pas disponible sur ce bot."},
 	// /config (cmd_config.go, config_text.go)
 	"noPermConfig":      {"Only members with the Manage Server permission can change this server's settings, in a server.", "Seuls les membres ayant la permission Gérer le serveur peuvent changer les réglages du serveur, dans un serveur."},
