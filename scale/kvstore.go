@@ -19,11 +19,10 @@ import (
 // gateway and worker: conversations in threads and the answers behind
 // the buttons (key-value buckets kept for the retention period), server
 // settings and knowledge bases (kept until changed), and the question log
-// and votes (a stream, read back for gaps and stats). What concerns one
-// member across all of it (Forget, Export) and pruning by age are not
-// done here: buckets and the log expire by age on their own, and a
-// member's records are found by the store that keeps the question log
-// with its users (store/sqlite). Those methods return ErrNotShared.
+// and votes (a stream, read back for gaps and stats). Buckets and the log
+// expire by age on their own (Options.Retention); Prune applies a shorter
+// retention, and Forget and Export find a member's records
+// (kvstore_privacy.go).
 //
 // As the interface asks, the writes made while a member waits are queued
 // and done by one goroutine, in order (a thread's start before its
@@ -42,10 +41,6 @@ type Store struct {
 
 var _ store.Store = (*Store)(nil)
 
-// ErrNotShared is returned by the Store methods that need every record
-// about one member (see Store).
-var ErrNotShared = errors.New("not kept in NATS: run it on the store that keeps the question log (store/sqlite)")
-
 // storeQueue bounds the writes waiting to be stored.
 const storeQueue = 4096
 
@@ -61,7 +56,7 @@ func (c *Conn) NewStore(ctx context.Context) (*Store, error) {
 		name string
 		ttl  bool
 	}{{&s.threads, threadsBucket, true}, {&s.answers, answersBucket, true}, {&s.settings, settingsBucket, false}, {&s.kbs, kbBucket, false}} {
-		ttl := c.opts.Retention
+		ttl := c.opts.keep()
 		if !b.ttl {
 			ttl = 0
 		}

@@ -73,33 +73,48 @@ func (s *Store) Votes(ctx context.Context, f store.Filter) ([]store.Vote, error)
 // (all of them for a zero time), in order, up to the last one stored when
 // it started.
 func (s *Store) readLog(ctx context.Context, subject string, since time.Time, each func(seq uint64, data []byte)) error {
-	cfg := jetstream.OrderedConsumerConfig{FilterSubjects: []string{subject}}
+	return s.scan(ctx, logStream, subject, since, func(meta *jetstream.MsgMetadata, data []byte) bool {
+		each(meta.Sequence.Stream, data)
+		return true
+	})
+}
+
+// scan calls each with the messages of stream (those of subject, unless
+// empty) stored since since (all for a zero time), in order, up to the
+// last one stored when it started or until each returns false.
+func (s *Store) scan(ctx context.Context, stream, subject string, since time.Time, each func(*jetstream.MsgMetadata, []byte) bool) error {
+	var cfg jetstream.OrderedConsumerConfig
+	if subject != "" {
+		cfg.FilterSubjects = []string{subject}
+	}
 	if !since.IsZero() {
 		cfg.DeliverPolicy, cfg.OptStartTime = jetstream.DeliverByStartTimePolicy, &since
 	}
-	cons, err := s.c.js.OrderedConsumer(ctx, logStream, cfg)
+	cons, err := s.c.js.OrderedConsumer(ctx, stream, cfg)
 	if err != nil {
-		return fmt.Errorf("read the log: %w", err)
+		return fmt.Errorf("read %s: %w", stream, err)
 	}
 	info, err := cons.Info(ctx)
 	if err != nil {
-		return fmt.Errorf("read the log: %w", err)
+		return fmt.Errorf("read %s: %w", stream, err)
 	}
 	for left := info.NumPending; left > 0; {
 		batch, err := cons.Fetch(int(min(left, 256)), jetstream.FetchContext(ctx))
 		if err != nil {
-			return fmt.Errorf("read the log: %w", err)
+			return fmt.Errorf("read %s: %w", stream, err)
 		}
 		for m := range batch.Messages() {
 			meta, err := m.Metadata()
 			if err != nil {
 				return err
 			}
-			each(meta.Sequence.Stream, m.Data())
+			if !each(meta, m.Data()) {
+				return nil
+			}
 			left = meta.NumPending
 		}
 		if err := batch.Error(); err != nil {
-			return fmt.Errorf("read the log: %w", err)
+			return fmt.Errorf("read %s: %w", stream, err)
 		}
 	}
 	return nil
@@ -170,15 +185,3 @@ func (s *Store) KBs(ctx context.Context) ([]store.KB, error) {
 	slices.SortFunc(out, func(a, b store.KB) int { return strings.Compare(a.Name, b.Name) })
 	return out, nil
 }
-
-// Forget is not done on the shared store: see Store.
-func (s *Store) Forget(context.Context, string) (int, error) { return 0, ErrNotShared }
-
-// Export is not done on the shared store: see Store.
-func (s *Store) Export(context.Context, string) (store.UserData, error) {
-	return store.UserData{}, ErrNotShared
-}
-
-// Prune is not needed on the shared store: its buckets and log expire by
-// age (Options.Retention).
-func (s *Store) Prune(context.Context, time.Time) (int, error) { return 0, ErrNotShared }

@@ -55,11 +55,16 @@ type Options struct {
 	// Replicas is how many servers of a NATS cluster keep each stream and
 	// bucket: 1 on a single server, 3 on a cluster of three or more.
 	Replicas int
-	// Retention is how long conversations and kept answers are remembered
-	// (default 90 days, as CITEBOT_RETENTION).
+	// Retention is how long the question log, conversations and kept
+	// answers are remembered (default 90 days, as CITEBOT_RETENTION);
+	// negative: for ever. It applies to the streams and buckets this
+	// process creates; Store.Prune applies it to existing ones.
 	Retention time.Duration
 	Logger    *slog.Logger
 }
+
+// keep is the retention as streams and buckets take it: 0 for ever.
+func (o Options) keep() time.Duration { return max(0, o.Retention) }
 
 func (o *Options) defaults() {
 	o.Name = cmp.Or(o.Name, "citebot")
@@ -131,7 +136,7 @@ func (c *Conn) setupStreams(ctx context.Context) error {
 		Replicas: c.opts.Replicas, MaxAge: 7 * 24 * time.Hour,
 	}, {
 		Name: logStream, Subjects: []string{logSubjects}, Storage: jetstream.FileStorage,
-		Replicas: c.opts.Replicas, MaxAge: c.opts.Retention,
+		Replicas: c.opts.Replicas, MaxAge: c.opts.keep(),
 	}}
 	for _, cfg := range streams {
 		if _, err := c.js.Stream(ctx, cfg.Name); err == nil {
