@@ -37,6 +37,9 @@ import (
 // replyMemory is how long a reply's record is kept.
 const replyMemory = 24 * time.Hour
 
+// recordTimeout bounds the recording of a reply that was posted.
+const recordTimeout = 10 * time.Second
+
 type replyState string
 
 const (
@@ -79,10 +82,14 @@ func (r *replies) once(ctx context.Context, key, worker string, post func(contex
 	}
 	if err := post(ctx); err != nil {
 		// Let a later delivery try again at once, ours or another's.
-		r.kv.Delete(ctx, key, jetstream.LastRevision(rev))
+		r.kv.Delete(context.WithoutCancel(ctx), key, jetstream.LastRevision(rev))
 		return false, err
 	}
-	if _, err := r.kv.Update(ctx, key, encode(replyRecord{State: statePosted, Worker: worker, Time: time.Now()}), rev); err != nil {
+	// Posted: record it even if the worker is stopping meanwhile, or a
+	// later delivery would take the record over and post again.
+	rec, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	if _, err := r.kv.Update(rec, key, encode(replyRecord{State: statePosted, Worker: worker, Time: time.Now()}), rev); err != nil {
 		// Posted but not recorded: the job will still be acknowledged;
 		// only a redelivery after a lost acknowledgement could post again.
 		return true, fmt.Errorf("reply %s posted, but recording it failed: %w", key, err)

@@ -188,9 +188,15 @@ func (w *Worker) work(ctx context.Context, job Job) error {
 	if err != nil {
 		return fmt.Errorf("answer: %w", err)
 	}
-	_, err = w.replies.once(ctx, job.ID, w.cfg.ID, func(ctx context.Context) error {
+	posted, err := w.replies.once(ctx, job.ID, w.cfg.ID, func(ctx context.Context) error {
 		return w.cfg.Post(ctx, job, reply)
 	})
+	if posted && err != nil {
+		// On Discord, but not recorded: acknowledge all the same, since a
+		// redelivery could post it again.
+		w.log.Warn("the reply is posted; recording it failed", "job", job.ID, "err", err)
+		return nil
+	}
 	return err
 }
 

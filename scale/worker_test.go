@@ -189,3 +189,32 @@ func TestFailingJobGoesToDeadLetters(t *testing.T) {
 		t.Errorf("asker told %d times, answer posted %d times; want told once, nothing posted", p.gaveUp[ids[0]], len(p.byJob[ids[0]]))
 	}
 }
+
+// A worker stopped just as a reply is posted records it and acknowledges
+// the job: it is not handed back for another worker to post again.
+func TestWorkerStoppedAfterPostingAcknowledges(t *testing.T) {
+	srv := server(t)
+	ctx := testContext(t)
+	p := newPostings()
+	run, stop := context.WithCancel(context.Background())
+	post := p.post("stopped")
+	cfg := WorkerConfig{ID: "stopped", Answer: echo, GiveUp: p.giveUp,
+		Post: func(ctx context.Context, j Job, r Reply) error {
+			err := post(ctx, j, r)
+			stop() // the stop signal arrives as the post returns
+			return err
+		}}
+	w, err := connect(t, srv.URL(), Options{}).NewWorker(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub := connect(t, srv.URL(), Options{})
+	ids := publish(t, pub, job(1))
+	w.Run(run)
+	if n, err := pub.Pending(ctx); err != nil || n != 0 {
+		t.Fatalf("%d jobs left after the stop (%v), want the posted one acknowledged", n, err)
+	}
+	if got := p.posters(ids[0]); !slices.Equal(got, []string{"stopped"}) {
+		t.Errorf("posted by %v, want once", got)
+	}
+}
