@@ -86,12 +86,15 @@ const remoteTimeout = 5 * time.Second
 // firstEvent reports whether the event id (prefixed by its kind) is new
 // here and, for a gateway, to every gateway. When the shared filter cannot
 // say, the event is taken as new: the queue drops a duplicate job too.
+// A gateway that is stopping does not mark it seen: it will tell the
+// asker it is restarting, and another gateway receiving the event again
+// must not drop it.
 func (b *Bot) firstEvent(kind, id string) bool {
 	if !b.adm.firstDelivery(kind + ":" + id) {
 		return false
 	}
 	r := b.deps.Remote
-	if r == nil {
+	if r == nil || b.adm.stopping() {
 		return true
 	}
 	ctx, cancel := context.WithTimeout(b.work, remoteTimeout)
