@@ -13,11 +13,15 @@ import (
 // indexKeeper is the one way the running bot changes its index: /reindex,
 // /source and the sync schedule all rebuild through it, one at a time,
 // and swap the new index into live, so that questions are answered from
-// the old index while the new one is built.
+// the old index while the new one is built. On a gateway the rebuilt
+// index is then published, and the workers switch to it.
 type indexKeeper struct {
 	e    *env
 	live *retrieval.Live
 	reg  *sources.Registry // nil: added documents cannot be managed from Discord
+	// publish, when set, uploads a rebuilt index for the workers of a
+	// scaled-out bot, and says which version is current.
+	publish func(ctx context.Context) (string, error)
 
 	mu     sync.Mutex // one re-index at a time
 	syncMu sync.Mutex // one sync at a time: the schedule's and /source feed's
@@ -33,6 +37,13 @@ func (k *indexKeeper) rebuild(ctx context.Context) (*retrieval.Index, opened, er
 		return nil, st, err
 	}
 	k.live.Swap(ix)
+	if k.publish != nil {
+		version, err := k.publish(ctx)
+		if err != nil {
+			return ix, st, fmt.Errorf("the index was rebuilt here but not published for the workers: %w", err)
+		}
+		k.e.log.Info("published the rebuilt index for the workers", "version", version)
+	}
 	return ix, st, nil
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -22,7 +23,8 @@ type workerSettings struct {
 	attempts  int
 	minCov    float64
 	token     string
-	discordHC *http.Client // nil: Discord itself; tests point it at a fake
+	retention time.Duration // CITEBOT_RETENTION; 0 keeps for ever
+	discordHC *http.Client  // nil: Discord itself; tests point it at a fake
 }
 
 func runWorker(ctx context.Context, e *env, args []string) error {
@@ -53,6 +55,9 @@ func runWorker(ctx context.Context, e *env, args []string) error {
 	if s.replicas, err = e.natsReplicas(); err != nil {
 		return err
 	}
+	if s.retention, err = e.retention(); err != nil {
+		return err
+	}
 	return e.serveWorker(ctx, s)
 }
 
@@ -70,7 +75,8 @@ func (e *env) serveWorker(ctx context.Context, s workerSettings) error {
 	if err != nil {
 		return err
 	}
-	c, err := scale.Connect(ctx, s.natsURL, scale.Options{Name: "citebot worker", Replicas: s.replicas, Logger: e.log})
+	c, err := scale.Connect(ctx, s.natsURL, scale.Options{Name: "citebot worker", Replicas: s.replicas,
+		Retention: natsRetention(s.retention), Logger: e.log})
 	if err != nil {
 		return err
 	}
@@ -103,6 +109,9 @@ func (e *env) serveWorker(ctx context.Context, s workerSettings) error {
 	}
 	fmt.Fprintf(e.stderr, "citebot worker %s: %s mode, %d documents, %s, %d at once; Ctrl-C stops.\n",
 		id, mode, len(wi.live.Documents()), heldNote(s.held), s.slots)
+	prune, stopPrune := context.WithCancel(ctx)
+	defer stopPrune()
+	go pruneEvery(prune, shared, s.retention, pruneInterval, e.log)
 	return w.Run(ctx)
 }
 
@@ -117,4 +126,35 @@ func (e *env) workerJobs(wi *workerIndex, minCov float64, shared *scale.Store, p
 		return nil, "", err
 	}
 	return &jobs{ask: ask, summary: sum, search: wi.live, shared: shared, poster: poster, log: e.log}, mode, nil
+}
+
+// pruneInterval is how often a worker applies the retention to the
+// shared store.
+const pruneInterval = 24 * time.Hour
+
+// pruneEvery deletes what the shared store holds past keep (0: nothing),
+// at once and then every interval, until ctx ends. Every worker does it;
+// once a day, it costs a read of what expires. A failure is logged and
+// tried again next time.
+func pruneEvery(ctx context.Context, st interface {
+	Prune(ctx context.Context, before time.Time) (int, error)
+}, keep, interval time.Duration, log *slog.Logger) {
+	if keep <= 0 {
+		return
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		switch n, err := st.Prune(ctx, time.Now().Add(-keep)); {
+		case err != nil && ctx.Err() == nil:
+			log.Warn("retention: pruning the shared store failed", "err", err)
+		case n > 0:
+			log.Info("retention: old records deleted", "records", n, "older_than", keep)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
