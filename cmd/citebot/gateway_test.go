@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bwmarrin/discordgo"
 
 	"github.com/citebot/citebot/bot/discordtest"
 	"github.com/citebot/citebot/scale"
@@ -267,5 +270,38 @@ func TestWorkerPrunesAtTheRetention(t *testing.T) {
 	<-done
 	if lo, hi := from.Add(-48*time.Hour), time.Now().Add(-48*time.Hour); before.Before(lo) || before.After(hi) {
 		t.Errorf("pruned before %v, want 48 hours before the call (%v to %v)", before, lo, hi)
+	}
+}
+
+// /reindex on a gateway rebuilds its index and publishes it, so that the
+// workers switch to it.
+func TestGatewayReindexPublishes(t *testing.T) {
+	s := newScaledOut(t, nil)
+	ctx := scaleContext(t)
+	s.gateway(t, nil, nil)
+	c, err := scale.Connect(ctx, s.nats.URL(), scale.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	noop := func(string, string) error { return nil }
+	if err := c.FollowIndex(ctx, t.TempDir(), noop); !errors.Is(err, scale.ErrNoIndex) {
+		t.Fatalf("before /reindex: %v, want nothing published", err)
+	}
+	i := s.fake.SlashCommand("reindex", nil, gwAsker, s.fake.GuildID(), gwChannel, discordgo.PermissionManageServer)
+	if err := s.fake.Dispatch("INTERACTION_CREATE", i); err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.fake.WaitRequest(ctx, discordtest.MatchRoute("PATCH", "/webhooks/{app}/"+i.Token+"/messages/@original"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := decodeSent(t, r).Content; !strings.Contains(got, "documents") {
+		t.Errorf("/reindex said %q, want what was re-indexed", got)
+	}
+	var version string
+	err = c.FollowIndex(ctx, t.TempDir(), func(_, v string) error { version = v; return nil })
+	if err != nil || version == "" {
+		t.Errorf("after /reindex: version %q (%v), want one published", version, err)
 	}
 }
