@@ -96,3 +96,12 @@ func (e *env) workerBeside(ctx context.Context, s discordSettings) (stop func())
 	}()
 	return func() { cancel(); <-done }
 }
+
+// natsRetention is a retention as scale.Options takes it: negative for
+// ever.
+func natsRetention(keep time.Duration) time.Duration {
+	if keep == 0 {
+		return -1
+	}
+	return keep
+}

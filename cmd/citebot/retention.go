@@ -36,12 +36,3 @@ func (e *env) retention() (time.Duration, error) {
 	}
 	return d, nil
 }
-
-// natsRetention is a retention as scale.Options takes it: negative for
-// ever.
-func natsRetention(keep time.Duration) time.Duration {
-	if keep == 0 {
-		return -1
-	}
-	return keep
-}
