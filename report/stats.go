@@ -69,7 +69,7 @@ func Share(part, whole int) float64 {
 func ComputeStats(qs []store.Question, votes []store.Vote, days int, now time.Time) Stats {
 	days = max(days, 1)
 	y, m, d := now.Date()
-	from := time.Date(y, m, d-days+1, 0, 0, 0, 0, now.Location())
+	from := PeriodStart(days, now)
 	st := Stats{From: from, To: now, Days: make([]Day, days)}
 	for i := range st.Days {
 		st.Days[i].Date = time.Date(y, m, d-days+1+i, 0, 0, 0, 0, now.Location()).Format(time.DateOnly)
@@ -111,6 +111,13 @@ func ComputeStats(qs []store.Question, votes []store.Vote, days int, now time.Ti
 	st.MedianTime, st.P95Time = percentile(times, 50), percentile(times, 95)
 	st.TopDocs = topDocs(cited, TopDocs)
 	return st
+}
+
+// PeriodStart is the start of the period of the last days days up to
+// now, today included: midnight days-1 days before now, in now's zone.
+func PeriodStart(days int, now time.Time) time.Time {
+	y, m, d := now.Date()
+	return time.Date(y, m, d-max(days, 1)+1, 0, 0, 0, 0, now.Location())
 }
 
 // dayIndex is the day of t in the period starting at from, or -1.

@@ -32,7 +32,7 @@ type indexOut struct {
 }
 
 func runIndex(ctx context.Context, e *env, args []string) error {
-	fs := e.flags("")
+	fs := e.kbFlags("")
 	if err := e.parseNoArgs(fs, args); err != nil {
 		return err
 	}

@@ -40,6 +40,11 @@ func commands() []command {
 		{"sync", "", "fetch what is new or changed in followed feeds and added pages", runSync},
 		{"remove", "DOC_ID", "remove an added document for good", runRemove},
 		{"eval", "FILE.jsonl", "run an evaluation set and print its metrics", runEval},
+		{"gaps", "", "declined and downvoted questions, grouped (-days N)", runGaps},
+		{"stats", "", "usage figures, and a chart (-days N, -png FILE)", runStats},
+		{"export", "--user ID", "what is stored about one user, as JSON", runExport},
+		{"forget", "--user ID", "delete what is stored about one user", runForget},
+		{"kb", "create|list", "knowledge bases: one corpus and index each", runKB},
 		{"discord", "", "run the Discord bot (DISCORD_TOKEN)", runDiscord},
 		{"bench", "", "measure indexing, load, query speed and memory at scale", runBench},
 	}
