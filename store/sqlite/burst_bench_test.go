@@ -1,3 +1,5 @@
+//go:build unix
+
 package sqlite_test
 
 import (
@@ -9,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -29,14 +32,24 @@ import (
 // Reported per answer, with and without the store: the median and 95th
 // percentile of the time from a worker taking the question to the answer
 // being answered and logged (answer), and of the time from the burst's
-// start (wait, which includes the queue). They should be the same.
+// start (wait, which includes the queue), and the CPU time the process
+// used for a burst (cpu, with the writer's share: a Flush ends the burst
+// with the store). They should be the same.
 
 const burstSize, burstWorkers = 200, 2
 
 func BenchmarkBurst(b *testing.B) {
 	p := offlinePipeline(b)
 	questions := devQuestions(b, burstSize)
-	s, err := sqlite.Open(filepath.Join(b.TempDir(), sqlite.FileName))
+	// linger=0s is the writer without group commit, one transaction a
+	// write when they come a few milliseconds apart: what it costs.
+	for _, linger := range []time.Duration{sqlite.DefaultLinger, 0} {
+		b.Run(fmt.Sprint("linger=", linger), func(b *testing.B) { benchBurst(b, p, questions, linger) })
+	}
+}
+
+func benchBurst(b *testing.B, p answer.Pipeline, questions []string, linger time.Duration) {
+	s, err := sqlite.Open(filepath.Join(b.TempDir(), sqlite.FileName), sqlite.WithLinger(linger))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -44,19 +57,25 @@ func BenchmarkBurst(b *testing.B) {
 	// Bursts with and without the store alternate, in turn first, so that
 	// both see the same load of a shared machine.
 	var times [2][2][]time.Duration // [without, with][answer, wait]
+	var cpu [2]time.Duration        // the process's CPU time, all bursts
 	bursts := 0
 	for b.Loop() {
 		for k := range 2 {
 			with := (bursts+k)%2 == 1
 			store := (*sqlite.Store)(nil)
-			if with {
-				store = s
-			}
-			a, w := burst(p, store, questions)
 			i := 0
 			if with {
-				i = 1
+				store, i = s, 1
 			}
+			c0 := cpuTime(b)
+			a, w := burst(p, store, questions)
+			if with {
+				// The writer's work for this burst belongs to it.
+				if err := s.Flush(context.Background()); err != nil {
+					b.Fatal(err)
+				}
+			}
+			cpu[i] += cpuTime(b) - c0
 			times[i][0], times[i][1] = append(times[i][0], a...), append(times[i][1], w...)
 		}
 		bursts++
@@ -64,6 +83,7 @@ func BenchmarkBurst(b *testing.B) {
 	for i, name := range []string{"without", "with"} {
 		report(b, name+"-answer", times[i][0])
 		report(b, name+"-wait", times[i][1])
+		b.ReportMetric(float64(cpu[i])/float64(bursts)/float64(time.Millisecond), name+"-cpu-ms/burst")
 	}
 	checkLogged(b, s, bursts*burstSize)
 }
@@ -119,6 +139,15 @@ func logAnswer(s *sqlite.Store, i int, a answer.Answer, took time.Duration) {
 	s.Log(store.Question{Guild: "g", Channel: "c", User: fmt.Sprint("u", i%37), AnswerKey: key, Question: a.Question, Lang: a.Lang,
 		Outcome: outcome, Cited: cited, Stages: map[string]time.Duration{"total": took}})
 	s.PutAnswer(key, store.KeptAnswer{Guild: "g", User: fmt.Sprint("u", i%37), Question: a.Question, Text: a.Text, Mode: a.Mode, Sources: cited, Passages: passages})
+}
+
+// cpuTime is the CPU time the process has used, user and system.
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func report(b *testing.B, name string, d []time.Duration) {

@@ -54,6 +54,7 @@ var (
 const (
 	DefaultQueue       = 4096
 	DefaultBusyTimeout = 5 * time.Second
+	DefaultLinger      = 50 * time.Millisecond
 	maxBatch           = 256
 	readConns          = 4
 )
@@ -62,10 +63,11 @@ const (
 type Option func(*options)
 
 type options struct {
-	log   *slog.Logger
-	queue int
-	busy  time.Duration
-	steps []string
+	log    *slog.Logger
+	queue  int
+	busy   time.Duration
+	linger time.Duration
+	steps  []string
 }
 
 // WithLogger sets where warnings go (dropped and failed writes, skipped
@@ -75,6 +77,10 @@ func WithLogger(l *slog.Logger) Option { return func(o *options) { o.log = l } }
 // WithQueue sets how many asynchronous writes may wait for the writer
 // before new ones are dropped (at least 1).
 func WithQueue(n int) Option { return func(o *options) { o.queue = max(n, 1) } }
+
+// WithLinger sets how long an asynchronous write waits for others to
+// share its transaction (0: none; see writeLoop).
+func WithLinger(d time.Duration) Option { return func(o *options) { o.linger = max(d, 0) } }
 
 // WithBusyTimeout sets how long a statement waits for another program's
 // lock before failing with ErrLocked.
@@ -89,6 +95,8 @@ type Store struct {
 	mu     sync.RWMutex // held for reading to enqueue, for writing to close
 	closed bool
 	queue  chan op
+	urgent chan struct{} // ends the writer's linger (see hurry)
+	linger time.Duration
 	done   chan struct{} // closed when the writer has stopped
 
 	dropped, failed atomic.Int64
@@ -102,7 +110,7 @@ var _ store.Store = (*Store)(nil)
 // path, brings its schema up to date and, the first time, imports the
 // feedback.jsonl that earlier citebot versions wrote beside it.
 func Open(path string, opts ...Option) (*Store, error) {
-	o := options{log: slog.New(slog.DiscardHandler), queue: DefaultQueue, busy: DefaultBusyTimeout, steps: migrations}
+	o := options{log: slog.New(slog.DiscardHandler), queue: DefaultQueue, busy: DefaultBusyTimeout, linger: DefaultLinger, steps: migrations}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -130,7 +138,8 @@ func Open(path string, opts ...Option) (*Store, error) {
 		return nil, openError(path, err)
 	}
 	r.SetMaxOpenConns(readConns)
-	s := &Store{path: path, log: o.log, w: w, r: r, queue: make(chan op, o.queue), done: make(chan struct{})}
+	s := &Store{path: path, log: o.log, w: w, r: r, queue: make(chan op, o.queue), urgent: make(chan struct{}, 1),
+		linger: o.linger, done: make(chan struct{})}
 	if err := s.importFeedback(ctx, filepath.Join(filepath.Dir(path), feedbackFile)); err != nil {
 		s.log.Warn("feedback.jsonl not imported; will try again on next start", "err", err)
 	}
@@ -220,6 +229,7 @@ func (s *Store) Close() error {
 	}
 	s.closed = true
 	close(s.queue)
+	s.hurry()
 	s.mu.Unlock()
 	<-s.done
 	return errors.Join(s.r.Close(), s.w.Close())

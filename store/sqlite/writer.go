@@ -30,6 +30,9 @@ func (s *Store) enqueue(name string, apply func(context.Context, *sql.Tx) error)
 	if !s.closed {
 		select {
 		case s.queue <- op{name: name, apply: apply}:
+			if len(s.queue) >= cap(s.queue)/2 {
+				s.hurry()
+			}
 			return
 		default:
 		}
@@ -68,6 +71,7 @@ func (s *Store) send(ctx context.Context, o op) error {
 	}
 	select {
 	case s.queue <- o:
+		s.hurry()
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
@@ -83,11 +87,21 @@ func (s *Store) Flush(ctx context.Context) error {
 // writeLoop is the one writer: it takes what is queued, as much as
 // maxBatch at a time, and writes each batch of asynchronous ops in one
 // transaction. It stops when Close closes the queue, after the rest.
+//
+// An asynchronous write that finds the writer idle waits up to the
+// linger for others to join it (group commit): each SQLite commit costs
+// about a millisecond of CPU here, and a burst of questions arrives a
+// few milliseconds apart, so one transaction per write would take CPU
+// from answering. A synchronous write, Close, or a queue half full ends
+// the wait at once.
 func (s *Store) writeLoop() {
 	defer close(s.done)
 	var batch []op
 	var sinceFlush error // the first failure since the last Flush
 	for first := range s.queue {
+		if first.result == nil && s.linger > 0 && len(s.queue) < maxBatch {
+			s.lingerWait()
+		}
 		batch = s.gather(first, batch)
 		async := batch
 		var sync *op
@@ -106,6 +120,24 @@ func (s *Store) writeLoop() {
 			continue
 		}
 		sync.result <- s.run(sync.name, sync.apply)
+	}
+}
+
+// lingerWait waits for the linger, or until hurry is called.
+func (s *Store) lingerWait() {
+	t := time.NewTimer(s.linger)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-s.urgent:
+	}
+}
+
+// hurry ends the writer's linger, if it is in one.
+func (s *Store) hurry() {
+	select {
+	case s.urgent <- struct{}{}:
+	default:
 	}
 }
 
