@@ -168,3 +168,32 @@ func TestOverflowIsCounted(t *testing.T) {
 		t.Errorf("stored: got %d, %v, want %d", len(qs), err, queue)
 	}
 }
+
+// A write waiting for company (group commit) does not hold up Flush or
+// Close: with a linger of an hour, both return at once.
+func TestFlushAndCloseEndTheLinger(t *testing.T) {
+	s, err := Open(filepath.Join(t.TempDir(), FileName), WithLinger(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Log(store.Question{Question: "q1", Outcome: store.Answered})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := s.Flush(ctx); err != nil {
+		t.Fatalf("Flush during a linger: %v", err)
+	}
+	if qs, err := s.Questions(ctx, store.Filter{}); err != nil || len(qs) != 1 {
+		t.Errorf("after Flush: got %d questions, %v, want 1", len(qs), err)
+	}
+	s.Log(store.Question{Question: "q2", Outcome: store.Answered})
+	closed := make(chan error, 1)
+	go func() { closed <- s.Close() }()
+	select {
+	case err := <-closed:
+		if err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	case <-ctx.Done():
+		t.Fatal("Close waited for the linger")
+	}
+}
