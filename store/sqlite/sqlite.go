@@ -118,26 +118,17 @@ func Open(path string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 	ctx := context.Background()
-	w, err := openDB(path, o.busy, false)
-	if err != nil {
-		return nil, openError(path, err)
-	}
-	// One connection: SQLite has one writer at a time anyway, and
-	// per-connection settings (tests' max_page_count) stay put.
-	w.SetMaxOpenConns(1)
-	if err := migrate(ctx, w, o.steps); err != nil {
-		w.Close()
-		return nil, openError(path, err)
-	}
-	r, err := openDB(path, o.busy, true)
-	if err == nil {
-		err = r.PingContext(ctx)
+	w, r, err := openConns(ctx, path, o)
+	// SQLite answers "busy" at once, without waiting, in a few cases
+	// (two programs making a new file WAL at the same moment): those are
+	// tried again until the busy timeout, like any other wait for a lock.
+	for wait, until := 10*time.Millisecond, time.Now().Add(o.busy); code(err) == sqlite3.SQLITE_BUSY && time.Now().Before(until); wait *= 2 {
+		time.Sleep(min(wait, time.Until(until), 200*time.Millisecond))
+		w, r, err = openConns(ctx, path, o)
 	}
 	if err != nil {
-		w.Close()
 		return nil, openError(path, err)
 	}
-	r.SetMaxOpenConns(readConns)
 	s := &Store{path: path, log: o.log, w: w, r: r, queue: make(chan op, o.queue), urgent: make(chan struct{}, 1),
 		linger: o.linger, done: make(chan struct{})}
 	if err := s.importFeedback(ctx, filepath.Join(filepath.Dir(path), feedbackFile)); err != nil {
@@ -145,6 +136,27 @@ func Open(path string, opts ...Option) (*Store, error) {
 	}
 	go s.writeLoop()
 	return s, nil
+}
+
+// openConns opens the writer's connection, brings the schema up to date
+// and opens the readers' pool.
+func openConns(ctx context.Context, path string, o options) (w, r *sql.DB, err error) {
+	if w, err = openDB(path, o.busy, false); err != nil {
+		return nil, nil, err
+	}
+	// One connection: SQLite has one writer at a time anyway, and
+	// per-connection settings (tests' max_page_count) stay put.
+	w.SetMaxOpenConns(1)
+	if err := migrate(ctx, w, o.steps); err != nil {
+		w.Close()
+		return nil, nil, err
+	}
+	if r, err = openDB(path, o.busy, true); err != nil {
+		w.Close()
+		return nil, nil, err
+	}
+	r.SetMaxOpenConns(readConns)
+	return w, r, nil
 }
 
 // openDB opens path with the settings every connection needs: WAL,
