@@ -5,8 +5,9 @@
 // The file is in WAL mode, so readers never wait for the writer. All
 // writes go through one goroutine: the asynchronous ones (Log, AddVote,
 // StartThread, AddTurn, PutAnswer) are queued, bounded, and written in
-// batches of one transaction each, so that a burst of questions costs the
-// answering goroutines a channel send and no disk wait; when the queue is
+// batches of one transaction each (a write that finds the writer idle
+// waits up to DefaultLinger for company), so that a burst of questions
+// costs the answering goroutines a channel send and no disk wait; when the queue is
 // full a write is dropped, counted (Dropped) and warned about, never
 // waited for. The moderator's writes (SetSettings, CreateKB, Forget,
 // Prune) go through the same goroutine after what was queued before them,
