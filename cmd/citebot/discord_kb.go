@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -59,9 +58,11 @@ func (k *botKBs) deps(name string) (bot.Deps, error) {
 // openKB opens one knowledge base's index and wires its parts as the
 // default's are.
 func (k *botKBs) openKB(kb store.KB) (bot.Deps, error) {
-	dir := filepath.Join(k.e.dataDir, "kb", kb.Name)
+	// The same directories as the CLI's --kb (kb.go), so the index
+	// citebot kb create built is the one the bot opens.
 	e := &env{stdin: k.e.stdin, stdout: k.e.stdout, stderr: k.e.stderr, getenv: k.e.getenv, name: k.e.name,
-		corpusDir: kb.Corpus, dataDir: dir, indexAt: dir, chunking: k.e.chunking, log: k.e.log.With("kb", kb.Name)}
+		corpusDir: kb.Corpus, dataDir: kbDir(k.e.dataDir, kb.Name), storeDir: k.e.dataDir, kbName: kb.Name,
+		chunking: k.e.chunking, log: k.e.log.With("kb", kb.Name)}
 	ix, _, err := e.openIndex(k.ctx, nil)
 	if err != nil {
 		return bot.Deps{}, err
