@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -43,10 +42,15 @@ func runDiscord(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st := newSwapStore(ctx, func() (store.Store, error) { return openStoreFile(filepath.Join(e.dataDir, "citebot.db")) }, storeRetry, e.log)
+	keep, err := e.retention()
+	if err != nil {
+		return err
+	}
+	st := newSwapStore(ctx, e.openStoreFile, storeRetry, e.log)
 	defer st.Close()
+	go store.PruneEvery(ctx, st, keep, store.PruneInterval, e.log)
 	kbs := &botKBs{ctx: ctx, e: e, st: st, delay: *delay, minCov: *minCov, open: map[string]bot.Deps{}}
-	deps.Store, deps.KB = st, kbs.deps
+	deps.Store, deps.KB, deps.Reports = st, kbs.deps, botReports{st}
 	b, err := bot.New(bot.Config{
 		Token: token, GuildID: strings.TrimSpace(e.getenv("DISCORD_GUILD_ID")), Channels: splitList(e.getenv("DISCORD_CHANNELS")),
 		RatePerMinute: *rate, MaxConcurrent: *conc,

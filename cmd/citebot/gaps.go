@@ -6,10 +6,6 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-
-	"github.com/citebot/citebot/report"
-	"github.com/citebot/citebot/retrieval"
-	"github.com/citebot/citebot/store"
 )
 
 // gapOut is one coverage gap in citebot gaps --json.
@@ -37,17 +33,10 @@ func runGaps(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	f := store.Filter{Since: report.PeriodStart(*days, time.Now())}
-	qs, err := s.Questions(ctx, f)
+	gaps, err := gapsOf(ctx, s, *days, "")
 	if err != nil {
 		return err
 	}
-	votes, err := s.Votes(ctx, f)
-	if err != nil {
-		return err
-	}
-	// The built-in embedder: offline, instant, and the same on every run.
-	gaps := report.Gaps(ctx, qs, votes, report.GapOptions{Embedder: retrieval.NewHashed()})
 	if *limit > 0 && len(gaps) > *limit {
 		gaps = gaps[:*limit]
 	}

@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/citebot/citebot/report"
-	"github.com/citebot/citebot/store"
 )
 
 // statsOut is citebot stats --json: the figures, and the chart's file
@@ -30,17 +28,10 @@ func runStats(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	now := time.Now()
-	f := store.Filter{Since: report.PeriodStart(*days, now)}
-	qs, err := s.Questions(ctx, f)
+	st, err := statsOf(ctx, s, *days, "")
 	if err != nil {
 		return err
 	}
-	votes, err := s.Votes(ctx, f)
-	if err != nil {
-		return err
-	}
-	st := report.ComputeStats(qs, votes, *days, now)
 	if *pngPath != "" {
 		if err := writeChart(*pngPath, st); err != nil {
 			return err
