@@ -49,7 +49,8 @@ func runDiscord(ctx context.Context, e *env, args []string) error {
 	st := newSwapStore(ctx, e.openStoreFile, storeRetry, e.log)
 	defer st.Close()
 	go store.PruneEvery(ctx, st, keep, store.PruneInterval, e.log)
-	kbs := &botKBs{ctx: ctx, e: e, st: st, delay: *delay, minCov: *minCov, open: map[string]bot.Deps{}}
+	kbs := &botKBs{ctx: ctx, e: e, st: st, delay: *delay, minCov: *minCov, every: period, open: map[string]bot.Deps{}}
+	defer kbs.stop()
 	deps.Store, deps.KB, deps.Reports = st, kbs.deps, botReports{st}
 	b, err := bot.New(bot.Config{
 		Token: token, GuildID: strings.TrimSpace(e.getenv("DISCORD_GUILD_ID")), Channels: splitList(e.getenv("DISCORD_CHANNELS")),

@@ -22,9 +22,20 @@ type botKBs struct {
 	st     store.Store
 	delay  time.Duration
 	minCov float64
+	every  time.Duration // how often each syncs its followed feeds, as the default's
 
-	mu   sync.Mutex // one opening at a time; a failed one is tried again next time
-	open map[string]bot.Deps
+	mu    sync.Mutex // one opening at a time; a failed one is tried again next time
+	open  map[string]bot.Deps
+	stops []func() // each open knowledge base's scheduled sync
+}
+
+// stop ends the knowledge bases' scheduled syncs and waits for them.
+func (k *botKBs) stop() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for _, stop := range k.stops {
+		stop()
+	}
 }
 
 // errUnknownKB is the failure of a name the store does not record.
@@ -71,10 +82,12 @@ func (k *botKBs) openKB(kb store.KB) (bot.Deps, error) {
 	if err != nil {
 		return bot.Deps{}, err
 	}
-	d, _, err := e.botDeps(&indexKeeper{e: e, live: retrieval.NewLive(ix), reg: reg}, k.minCov)
+	keeper := &indexKeeper{e: e, live: retrieval.NewLive(ix), reg: reg}
+	d, _, err := e.botDeps(keeper, k.minCov)
 	if err != nil {
 		return bot.Deps{}, err
 	}
+	k.stops = append(k.stops, keeper.startSync(k.ctx, k.every))
 	e.log.Info("knowledge base open", "corpus", kb.Corpus, "documents", len(ix.Documents()))
 	return d, nil
 }
