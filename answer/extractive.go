@@ -47,9 +47,9 @@ func (e *Extractive) Answer(ctx context.Context, question string, history []Turn
 	}
 	retrieved := time.Now()
 	if noEvidence([]string{question}, found.asked, e.Index.IDF) {
-		return gateRefusal(question, ModeExtractive, found.asked), nil
+		return gateRefusal(question, languageFor(ctx, question, found.asked), ModeExtractive, found.asked), nil
 	}
-	a, err := e.answerFrom(question, found.handed, analyse(found.handed))
+	a, err := e.answerFrom(question, languageFor(ctx, question, found.handed), found.handed, analyse(found.handed))
 	a.Timings = Timings{Retrieve: retrieved.Sub(start), Generate: time.Since(retrieved)}
 	if found.degraded != nil {
 		addNotice(&a, "degraded")
@@ -58,9 +58,9 @@ func (e *Extractive) Answer(ctx context.Context, question string, history []Turn
 }
 
 // answerFrom quotes the sentences of passages already retrieved, whose
-// units are analysed, that answer the question.
-func (e *Extractive) answerFrom(question string, passages []retrieval.Result, analysed []analysedUnit) (Answer, error) {
-	a := Answer{Question: question, Query: question, Lang: Language(question, passages), Mode: ModeExtractive, Passages: passages}
+// units are analysed, that answer the question, in lang.
+func (e *Extractive) answerFrom(question, lang string, passages []retrieval.Result, analysed []analysedUnit) (Answer, error) {
+	a := Answer{Question: question, Query: question, Lang: lang, Mode: ModeExtractive, Passages: passages}
 	r := newReading(passages, analysed, e.Index)
 	parts := parseQuestion(plain(question), e.Index.IDF, r.proper)
 	minCov := cmp.Or(e.MinCoverage, DefaultMinCoverage)

@@ -117,9 +117,8 @@ func (e gateEvidence) none() bool {
 }
 
 // gateRefusal is the answer when the gate declines: the refusal, with the
-// passages that showed no evidence.
-func gateRefusal(question, mode string, passages []retrieval.Result) Answer {
-	lang := Language(question, passages)
+// passages that showed no evidence, in lang.
+func gateRefusal(question, lang, mode string, passages []retrieval.Result) Answer {
 	return Answer{Question: question, Query: question, Lang: lang, Mode: mode, Passages: passages,
 		Refused: true, GateRefused: true, Text: notFound(lang)}
 }

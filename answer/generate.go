@@ -81,7 +81,7 @@ func (g *Generator) Answer(ctx context.Context, question string, history []Turn,
 	}
 	degraded := found.degraded != nil
 	passages := found.handed
-	a := Answer{Question: question, Lang: Language(question, passages), Mode: ModeLLM, Passages: passages, Query: queries[0]}
+	a := Answer{Question: question, Lang: languageFor(ctx, question, passages), Mode: ModeLLM, Passages: passages, Query: queries[0]}
 	retrieved := time.Now()
 	a.Timings.Retrieve = retrieved.Sub(start)
 	if noEvidence(queries, found.asked, g.Index.IDF) {

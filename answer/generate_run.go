@@ -116,7 +116,7 @@ func ask(ctx context.Context, model Chatter, p prompts.Prompt, n, maxTokens int,
 func (g *Generator) fallback(a Answer, analysed []analysedUnit, cause error) (Answer, error) {
 	failed := modelFailed(g.Logger, a.Lang, "answering with extracted passages", cause)
 	ex := &Extractive{Index: g.Index, K: len(a.Passages), MinCoverage: g.MinCoverage}
-	b, err := ex.answerFrom(a.Question, a.Passages, analysed)
+	b, err := ex.answerFrom(a.Question, a.Lang, a.Passages, analysed)
 	if err != nil {
 		return a, err
 	}

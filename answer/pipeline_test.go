@@ -131,3 +131,35 @@ func (nilChatter) Chat(context.Context, llm.ChatRequest) (llm.ChatResponse, erro
 func (nilChatter) ChatStream(context.Context, llm.ChatRequest, func(string)) (llm.ChatResponse, error) {
 	return llm.ChatResponse{}, nil
 }
+
+// TestWithLanguage: a server that set its answer language gets answers
+// and refusals in it, whatever the question's language; an unknown value
+// changes nothing.
+func TestWithLanguage(t *testing.T) {
+	p, _ := New(Config{Index: testIndex(t)})
+	ctx := context.Background()
+	const answered = "Qui organise le prochain sommet sur la sécurité de l'IA ?"
+	const declined = "Quelle est la recette de la tarte tatin ?"
+	for _, tt := range []struct {
+		ctx  context.Context
+		q    string
+		want string
+	}{
+		{WithLanguage(ctx, "en"), answered, "en"},
+		{WithLanguage(ctx, "en"), declined, "en"},
+		{WithLanguage(ctx, "fr"), "Who hosts the next AI safety summit?", "fr"},
+		{WithLanguage(ctx, "asker"), answered, "fr"},
+		{ctx, "Who hosts the next AI safety summit?", "en"},
+	} {
+		a, err := p(tt.ctx, tt.q, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Lang != tt.want {
+			t.Errorf("%q: answered in %q, want %q", tt.q, a.Lang, tt.want)
+		}
+		if a.Refused && strings.HasPrefix(a.Text, "I could not") != (tt.want == "en") {
+			t.Errorf("%q: refused with %q, want the refusal in %q", tt.q, a.Text, tt.want)
+		}
+	}
+}

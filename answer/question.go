@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -43,6 +44,25 @@ func Validate(q string) error {
 		return questionError{fmt.Sprintf("the question is %d characters long; the limit is %d", n, MaxQuestionRunes)}
 	}
 	return nil
+}
+
+// langKey is the context key of WithLanguage.
+type langKey struct{}
+
+// WithLanguage asks the pipeline to answer in lang ("fr" or "en")
+// whatever the question's language — a Discord server that set its answer
+// language. Any other value leaves the choice to Language.
+func WithLanguage(ctx context.Context, lang string) context.Context {
+	return context.WithValue(ctx, langKey{}, lang)
+}
+
+// languageFor is the language to answer in: the one ctx asks for, if
+// any, else Language's.
+func languageFor(ctx context.Context, q string, passages []retrieval.Result) string {
+	if l, _ := ctx.Value(langKey{}).(string); l == "fr" || l == "en" {
+		return l
+	}
+	return Language(q, passages)
 }
 
 // Language is the language to answer in: the question's own, or when the

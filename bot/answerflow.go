@@ -108,7 +108,9 @@ func (b *Bot) answerInto(ctx context.Context, out sink, q askedQuestion) (answer
 		history = b.threads.history(ctx, q.conversation)
 	}
 	a, err := b.streamInto(out, func(onDelta func(string)) (answer.Answer, error) {
-		return q.deps.Answer(ctx, q.text, history, onDelta)
+		// The server's answer language (/config), if it set one.
+		actx := answer.WithLanguage(ctx, b.settings.get(q.who.guild).Language)
+		return q.deps.Answer(actx, q.text, history, onDelta)
 	})
 	if err != nil {
 		return a, err
@@ -116,7 +118,7 @@ func (b *Bot) answerInto(ctx context.Context, out sink, q askedQuestion) (answer
 	b.metrics.latency.WithLabelValues("retrieve").Observe(a.Timings.Retrieve.Seconds())
 	b.metrics.latency.WithLabelValues("generate").Observe(a.Timings.Generate.Seconds())
 	if q.conversation != "" {
-		b.threads.add(q.conversation, answer.Turn{Question: q.text, Answer: a.Text})
+		b.threads.add(q.conversation, q.who.user, answer.Turn{Question: q.text, Answer: a.Text})
 	}
 	sent := time.Now()
 	err = b.show(out, q.key, q.who, a)

@@ -106,14 +106,14 @@ func (t *threadStore) history(ctx context.Context, id string) []answer.Turn {
 
 // add appends a turn, keeping the last answer.MaxTurns (older turns
 // rarely help a follow-up and cost tokens), and has the store keep it.
-func (t *threadStore) add(id string, turn answer.Turn) {
+func (t *threadStore) add(id, user string, turn answer.Turn) {
 	t.turns.update(id, func(turns []answer.Turn, _ bool) []answer.Turn {
 		// Clip so append never writes into an array a history already
 		// handed out (or a concurrent reader) still shares.
 		turns = append(slices.Clip(turns), turn)
 		return turns[max(0, len(turns)-answer.MaxTurns):]
 	})
-	t.st.AddTurn(id, store.Turn{Question: turn.Question, Answer: turn.Answer})
+	t.st.AddTurn(id, store.Turn{Question: turn.Question, Answer: turn.Answer, User: user})
 }
 
 // forgetTurns drops the cached histories, so that the next question of

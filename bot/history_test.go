@@ -21,13 +21,13 @@ func TestThreadStoreConcurrentFollowUps(t *testing.T) {
 	for r := range rounds {
 		id := fmt.Sprint("thread", r)
 		ts.start(id)
-		ts.add(id, answer.Turn{Question: "first"}) // leaves spare capacity to share
+		ts.add(id, "member", answer.Turn{Question: "first"}) // leaves spare capacity to share
 		start := make(chan struct{})
 		var wg sync.WaitGroup
 		for g := range answer.MaxTurns - 1 {
 			wg.Go(func() {
 				<-start
-				ts.add(id, answer.Turn{Question: fmt.Sprint("q", g)})
+				ts.add(id, "member", answer.Turn{Question: fmt.Sprint("q", g)})
 			})
 		}
 		close(start)
@@ -50,10 +50,10 @@ func TestThreadStoreKeepsLastTurns(t *testing.T) {
 	ts := newThreadStore(store.NewMemory(store.MemoryLimits{}), slog.New(slog.DiscardHandler), 10, 10, 1<<20)
 	ts.start("t")
 	for i := range answer.MaxTurns + 2 {
-		ts.add("t", answer.Turn{Question: fmt.Sprint(i)})
+		ts.add("t", "member", answer.Turn{Question: fmt.Sprint(i)})
 	}
 	before := ts.history(t.Context(), "t")
-	ts.add("t", answer.Turn{Question: "next"})
+	ts.add("t", "member", answer.Turn{Question: "next"})
 	if len(before) != answer.MaxTurns || before[0].Question != "2" || before[answer.MaxTurns-1].Question != fmt.Sprint(answer.MaxTurns+1) {
 		t.Errorf("got history %+v, want the last %d turns, 2..%d", before, answer.MaxTurns, answer.MaxTurns+1)
 	}
@@ -67,9 +67,9 @@ func TestThreadStoreKeepsLastTurns(t *testing.T) {
 // without becoming a thread it follows.
 func TestThreadStoreHistoryIsNotOwnership(t *testing.T) {
 	ts := newThreadStore(store.NewMemory(store.MemoryLimits{}), slog.New(slog.DiscardHandler), 10, 10, 1<<20)
-	ts.add("theirs", answer.Turn{Question: "q"})
+	ts.add("theirs", "member", answer.Turn{Question: "q"})
 	ts.start("mine")
-	ts.add("mine", answer.Turn{Question: "q"})
+	ts.add("mine", "member", answer.Turn{Question: "q"})
 	if ts.isOwned("theirs") || !ts.isOwned("mine") {
 		t.Errorf("owned: got theirs %v, mine %v; want false, true", ts.isOwned("theirs"), ts.isOwned("mine"))
 	}
@@ -89,7 +89,7 @@ func TestThreadStoreBoundedInBytes(t *testing.T) {
 		id := fmt.Sprint("thread", i)
 		ts.start(id)
 		for range 3 {
-			ts.add(id, answer.Turn{Question: "q", Answer: long})
+			ts.add(id, "member", answer.Turn{Question: "q", Answer: long})
 		}
 	}
 	if got := ts.turns.cost(); got > bound || ts.turns.len() >= 50 {

@@ -1,12 +1,14 @@
 package bot
 
 import (
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/citebot/citebot/bot/discordtest"
 	"github.com/citebot/citebot/store"
+	"github.com/citebot/citebot/store/sqlite"
 )
 
 // TestRestartRemembers asks a question in a thread, stops the bot, and
@@ -15,23 +17,55 @@ import (
 // follow-up there without a mention is answered with the thread's
 // history, the old answer's Sources button shows its passages, and a vote
 // on it is recorded as known.
+//
+// It runs on the memory store shared by both bots (the bot reads what it
+// remembers from its store, not its own memory) and on the SQLite file,
+// closed by the first bot's process and opened again by the second's.
 func TestRestartRemembers(t *testing.T) {
 	t.Parallel()
+	t.Run("memory", func(t *testing.T) {
+		t.Parallel()
+		st := store.NewMemory(store.MemoryLimits{})
+		testRestart(t, func(*testing.T) store.Store { return st }, func(store.Store) {})
+	})
+	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
+		path := filepath.Join(t.TempDir(), sqlite.FileName)
+		testRestart(t, func(t *testing.T) store.Store {
+			st, err := sqlite.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { st.Close() })
+			return st
+		}, func(st store.Store) { st.Close() })
+	})
+}
+
+// testRestart runs the test on the store open returns; end is what the
+// end of the first bot's process does to it.
+func testRestart(t *testing.T, open func(*testing.T) store.Store, end func(store.Store)) {
 	fake := discordtest.New(t)
-	st := store.NewMemory(store.MemoryLimits{})
 	p := &recordingPipeline{}
+	var st store.Store
 	withStore := func(_ *Config, d *Deps) {
 		d.Store = st
 		p.next = d.Answer
 		d.Answer = p.Answer
 	}
+	st = open(t)
 	first := launch(t, fake, withStore)
 	m := fake.MessageCreate(channel, fake.GuildID(), asker, fake.BotUser().Mention()+" "+question, true)
 	first.dispatch(t, "MESSAGE_CREATE", m)
 	thread := m.ID // a thread started on a message takes its ID
 	first.wait(t, isAnswerIn(thread))
 	first.shutdown(t)
+	if err := st.Flush(ctxFor(t)); err != nil {
+		t.Fatal(err)
+	}
+	end(st)
 
+	st = open(t)
 	second := launch(t, fake, withStore)
 	if second.bot.threads.owned.len() != 0 || second.bot.answers.c.len() != 0 {
 		t.Fatal("the new bot starts with something in its memory")
@@ -63,6 +97,9 @@ func TestRestartRemembers(t *testing.T) {
 		t.Errorf("got votes %+v, want one known vote with the question and its sources", votes)
 	}
 	second.shutdown(t) // the answers in flight end, and are logged
+	if err := st.Flush(ctxFor(t)); err != nil {
+		t.Fatal(err)
+	}
 	qs, err := st.Questions(t.Context(), store.Filter{})
 	if err != nil {
 		t.Fatal(err)

@@ -137,6 +137,15 @@ func TestConfigLanguage(t *testing.T) {
 	if b := decode(t, h.wait(t, discordtest.MatchRoute("POST", "/channels/"+channel+"/messages"))); b.Content != say("en", "empty") {
 		t.Errorf("got %q, want the English invitation to ask", b.Content)
 	}
+	// The answer itself too: a French question the articles do not answer
+	// is declined in English.
+	q := h.fake.MessageCreate(channel, h.fake.GuildID(), asker, h.fake.BotUser().Mention()+" Quelle est la recette de la tarte tatin ?", true)
+	h.dispatch(t, "MESSAGE_CREATE", q)
+	if _, err := h.fake.WaitRequests(ctxFor(t), 1, func(r discordtest.Request) bool {
+		return strings.Contains(string(r.Body), "I could not find the answer")
+	}); err != nil {
+		t.Errorf("the answer was not declined in English: %v", err)
+	}
 }
 
 // kbIndex is the index of one of the tiny corpora in testdata/kb.

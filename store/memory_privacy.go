@@ -7,8 +7,7 @@ import (
 )
 
 // Forget deletes the user's questions, votes and kept answers, and the
-// conversations of the threads they asked in (a turn does not say who
-// asked it, so the whole conversation goes), and says how many records
+// turns they asked in conversations, and says how many records
 // went: questions, votes, answers and turns.
 func (m *Memory) Forget(_ context.Context, user string) (int, error) {
 	if user == "" {
@@ -31,12 +30,19 @@ func (m *Memory) Forget(_ context.Context, user string) (int, error) {
 		}
 		return 0
 	})
-	n += m.turns.removeIf(func(id string, turns []Turn) int {
-		if threads[id] {
-			return len(turns)
+	for _, id := range m.turns.c.Keys() {
+		turns, _ := m.turns.c.Peek(id)
+		// A turn says who asked it; one from before turns did is taken to
+		// be the user's when they asked in its thread.
+		kept := slices.DeleteFunc(slices.Clone(turns), func(t Turn) bool {
+			return t.User == user || (t.User == "" && threads[id])
+		})
+		if n += len(turns) - len(kept); len(kept) == 0 {
+			m.turns.c.Remove(id)
+		} else if len(kept) < len(turns) {
+			m.turns.put(id, kept)
 		}
-		return 0
-	})
+	}
 	return n, nil
 }
 
@@ -44,13 +50,17 @@ func (m *Memory) Forget(_ context.Context, user string) (int, error) {
 func (m *Memory) Export(_ context.Context, user string) (UserData, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	d := UserData{User: user, Questions: []Question{}, Votes: []Vote{}, Answers: []KeptAnswer{}}
+	d := UserData{User: user, Questions: []Question{}, Votes: []Vote{}, Answers: []KeptAnswer{}, Turns: []Turn{}}
 	d.Questions = append(d.Questions, selected(m.questions, func(q Question) bool { return q.User == user })...)
 	d.Votes = append(d.Votes, selected(m.votes, func(v Vote) bool { return v.User == user })...)
 	for _, k := range m.answers.c.Keys() {
 		if a, _ := m.answers.c.Peek(k); a.User == user {
 			d.Answers = append(d.Answers, a)
 		}
+	}
+	for _, id := range m.turns.c.Keys() {
+		turns, _ := m.turns.c.Peek(id)
+		d.Turns = append(d.Turns, selected(turns, func(t Turn) bool { return t.User == user })...)
 	}
 	return d, nil
 }

@@ -108,6 +108,25 @@ func TestMemoryForgetExportPrune(t *testing.T) {
 	}
 }
 
+// TestMemoryForgetsOnlyTheUsersTurns: in a thread two members asked in,
+// forgetting one leaves the other's turns, and export lists the user's.
+func TestMemoryForgetsOnlyTheUsersTurns(t *testing.T) {
+	ctx := t.Context()
+	m := NewMemory(MemoryLimits{})
+	for _, tu := range []Turn{{Question: "a1", User: "ana"}, {Question: "b1", User: "bo"}, {Question: "a2", User: "ana"}} {
+		m.AddTurn("shared", tu)
+	}
+	if d, _ := m.Export(ctx, "ana"); len(d.Turns) != 2 {
+		t.Errorf("export: got turns %+v, want ana's two", d.Turns)
+	}
+	if n, _ := m.Forget(ctx, "ana"); n != 2 {
+		t.Errorf("forget: got %d records, want 2 turns", n)
+	}
+	if _, turns, _ := m.Thread(ctx, "shared", 6); len(turns) != 1 || turns[0].User != "bo" {
+		t.Errorf("got %+v left, want bo's turn only", turns)
+	}
+}
+
 // TestMemoryIsBounded fills every part past its bound.
 func TestMemoryIsBounded(t *testing.T) {
 	ctx := t.Context()

@@ -62,8 +62,13 @@ type Vote struct {
 	Known     bool // false: only the message's text was left to record
 }
 
-// Turn is one question and its answer in a conversation.
-type Turn struct{ Question, Answer string }
+// Turn is one question and its answer in a conversation. User (who
+// asked) is optional; when set, /forget-me and export reach the turn.
+type Turn struct {
+	Question string `json:"question"`
+	Answer   string `json:"answer"`
+	User     string `json:"user,omitempty"`
+}
 
 // KeptAnswer is what the buttons under an answer need of it.
 type KeptAnswer struct {
@@ -114,6 +119,7 @@ type UserData struct {
 	Questions []Question   `json:"questions"`
 	Votes     []Vote       `json:"votes"`
 	Answers   []KeptAnswer `json:"answers"`
+	Turns     []Turn       `json:"turns,omitempty"` // thread turns the user asked
 }
 
 // Filter selects log records: since a time, in a server ("" = all).

@@ -10,7 +10,7 @@ import (
 )
 
 func runAsk(ctx context.Context, e *env, args []string) error {
-	fs := e.flags("QUESTION...")
+	fs := e.kbFlags("QUESTION...")
 	k := fs.Int("k", 0, "passages to retrieve; 0: the default, 8 offline and 16 for a model")
 	minCov := minCoverageFlag(fs)
 	rest, err := e.parse(fs, args)

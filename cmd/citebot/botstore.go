@@ -2,24 +2,20 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"sync"
 	"time"
 
 	"github.com/citebot/citebot/store"
+	"github.com/citebot/citebot/store/sqlite"
 )
 
-// errNoStoreFile is what openStoreFile says while the build has no store
-// file to open: the bot then keeps its store in memory and does not
-// retry.
-var errNoStoreFile = errors.New("this build keeps the bot's store in memory")
-
-// openStoreFile opens the bot's store file in the data directory. The
-// SQLite store (store/sqlite) plugs in here.
-func openStoreFile(path string) (store.Store, error) {
-	return nil, fmt.Errorf("%s: %w", path, errNoStoreFile)
+// openStoreFile opens the bot's store file, citebot.db in the data
+// directory (store/sqlite).
+func (e *env) openStoreFile() (store.Store, error) {
+	return sqlite.Open(filepath.Join(e.dataDir, sqlite.FileName), sqlite.WithLogger(e.log))
 }
 
 // storeRetry is how often the bot tries its store file again while it
@@ -43,8 +39,7 @@ type swapStore struct {
 }
 
 // newSwapStore opens the store with open, falling back to memory and
-// retrying every retry until ctx ends or Close (unless open says
-// errNoStoreFile: then memory it is).
+// retrying every retry until ctx ends or Close.
 func newSwapStore(ctx context.Context, open func() (store.Store, error), retry time.Duration, log *slog.Logger) *swapStore {
 	s := &swapStore{done: make(chan struct{}), swapped: make(chan struct{})}
 	st, err := open()
@@ -53,10 +48,6 @@ func newSwapStore(ctx context.Context, open func() (store.Store, error), retry t
 		return s
 	}
 	s.cur, s.openErr = store.NewMemory(store.MemoryLimits{}), err
-	if errors.Is(err, errNoStoreFile) {
-		log.Info("the bot's store is kept in memory: conversations, votes and settings are forgotten on exit")
-		return s
-	}
 	log.Warn("cannot open the bot's store; keeping it in memory until it opens (answers go on, without what it remembers)", "err", err)
 	go s.retry(ctx, open, retry, log)
 	return s
@@ -156,7 +147,7 @@ func (s *swapStore) Prune(ctx context.Context, before time.Time) (int, error) {
 func (s *swapStore) Health() error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if s.openErr != nil && !errors.Is(s.openErr, errNoStoreFile) {
+	if s.openErr != nil {
 		return fmt.Errorf("kept in memory: %w", s.openErr)
 	}
 	return s.cur.Health()

@@ -49,13 +49,25 @@ func TestSwapStoreRecovers(t *testing.T) {
 	}
 }
 
-// TestSwapStoreWithoutAFile keeps the store in memory, healthy, when the
-// build has no store file.
-func TestSwapStoreWithoutAFile(t *testing.T) {
-	s := newSwapStore(t.Context(), func() (store.Store, error) { return openStoreFile("citebot.db") }, time.Millisecond,
-		slog.New(slog.DiscardHandler))
-	defer s.Close()
+// TestBotStoreIsTheFile: what citebot discord opens is citebot.db in the
+// data directory, healthy, and what it stores is there for the next run.
+func TestBotStoreIsTheFile(t *testing.T) {
+	ctx := t.Context()
+	e, _ := discordKeeper(t, map[string]string{"CITEBOT_DATA_DIR": t.TempDir()}, nil)
+	s := newSwapStore(ctx, e.openStoreFile, time.Millisecond, slog.New(slog.DiscardHandler))
 	if err := s.Health(); err != nil {
-		t.Errorf("got %v, want a healthy memory store", err)
+		t.Fatalf("got %v, want the file in use", err)
+	}
+	s.Log(store.Question{Question: "kept"})
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	again, err := e.openStoreFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	if qs, _ := again.Questions(ctx, store.Filter{}); len(qs) != 1 || qs[0].Question != "kept" {
+		t.Errorf("got %+v, want the question stored by the previous run", qs)
 	}
 }

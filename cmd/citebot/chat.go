@@ -12,7 +12,7 @@ import (
 )
 
 func runChat(ctx context.Context, e *env, args []string) error {
-	fs := e.flags("")
+	fs := e.kbFlags("")
 	k := fs.Int("k", 0, "passages to retrieve; 0: the default, 8 offline and 16 for a model")
 	minCov := minCoverageFlag(fs)
 	if err := e.parseNoArgs(fs, args); err != nil {

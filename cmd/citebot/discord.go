@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -59,11 +58,11 @@ func runDiscord(ctx context.Context, e *env, args []string) error {
 	if s.worker && s.natsURL == "" {
 		return usagef("--worker needs CITEBOT_NATS_URL: it answers the questions queued there")
 	}
+	if s.retention, err = e.retention(); err != nil {
+		return err
+	}
 	if s.natsURL != "" {
 		if s.replicas, err = e.natsReplicas(); err != nil {
-			return err
-		}
-		if s.retention, err = e.retention(); err != nil {
 			return err
 		}
 	}
@@ -93,9 +92,11 @@ func (e *env) serveDiscord(ctx context.Context, s discordSettings) error {
 	}
 	var st store.Store
 	if s.natsURL == "" {
-		sw := newSwapStore(ctx, func() (store.Store, error) { return openStoreFile(filepath.Join(e.dataDir, "citebot.db")) }, storeRetry, e.log)
+		sw := newSwapStore(ctx, e.openStoreFile, storeRetry, e.log)
 		defer sw.Close()
-		kbs := &botKBs{ctx: ctx, e: e, st: sw, delay: s.hostDelay, minCov: s.minCov, open: map[string]bot.Deps{}}
+		go store.PruneEvery(ctx, sw, s.retention, store.PruneInterval, e.log)
+		kbs := &botKBs{ctx: ctx, e: e, st: sw, delay: s.hostDelay, minCov: s.minCov, every: s.syncPeriod, open: map[string]bot.Deps{}}
+		defer kbs.stop()
 		st, deps.KB = sw, kbs.deps
 	} else {
 		gw, err := e.connectGateway(ctx, s, keeper)
@@ -111,7 +112,9 @@ func (e *env) serveDiscord(ctx context.Context, s discordSettings) error {
 			mode = "gateway and worker"
 		}
 	}
-	deps.Store = st
+	// Gateway or not, the bot remembers through st, and /gaps and /stats
+	// read it: on a gateway, the log the workers write.
+	deps.Store, deps.Reports = st, botReports{st}
 	b, err := bot.New(bot.Config{
 		Token: s.token, GuildID: s.guild, Channels: s.channels, RatePerMinute: s.rate, MaxConcurrent: s.conc,
 		OpsAddr: s.ops, Shards: s.shards, ShardIDs: s.shardIDs, HTTPClient: s.discordHC, Logger: e.log,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -23,9 +22,20 @@ type botKBs struct {
 	st     store.Store
 	delay  time.Duration
 	minCov float64
+	every  time.Duration // how often each syncs its followed feeds, as the default's
 
-	mu   sync.Mutex // one opening at a time; a failed one is tried again next time
-	open map[string]bot.Deps
+	mu    sync.Mutex // one opening at a time; a failed one is tried again next time
+	open  map[string]bot.Deps
+	stops []func() // each open knowledge base's scheduled sync
+}
+
+// stop ends the knowledge bases' scheduled syncs and waits for them.
+func (k *botKBs) stop() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for _, stop := range k.stops {
+		stop()
+	}
 }
 
 // errUnknownKB is the failure of a name the store does not record.
@@ -59,9 +69,11 @@ func (k *botKBs) deps(name string) (bot.Deps, error) {
 // openKB opens one knowledge base's index and wires its parts as the
 // default's are.
 func (k *botKBs) openKB(kb store.KB) (bot.Deps, error) {
-	dir := filepath.Join(k.e.dataDir, "kb", kb.Name)
+	// The same directories as the CLI's --kb (kb.go), so the index
+	// citebot kb create built is the one the bot opens.
 	e := &env{stdin: k.e.stdin, stdout: k.e.stdout, stderr: k.e.stderr, getenv: k.e.getenv, name: k.e.name,
-		corpusDir: kb.Corpus, dataDir: dir, indexAt: dir, chunking: k.e.chunking, log: k.e.log.With("kb", kb.Name)}
+		corpusDir: kb.Corpus, dataDir: kbDir(k.e.dataDir, kb.Name), storeDir: k.e.dataDir, kbName: kb.Name,
+		chunking: k.e.chunking, log: k.e.log.With("kb", kb.Name)}
 	ix, _, err := e.openIndex(k.ctx, nil)
 	if err != nil {
 		return bot.Deps{}, err
@@ -70,10 +82,12 @@ func (k *botKBs) openKB(kb store.KB) (bot.Deps, error) {
 	if err != nil {
 		return bot.Deps{}, err
 	}
-	d, _, err := e.botDeps(&indexKeeper{e: e, live: retrieval.NewLive(ix), reg: reg}, k.minCov)
+	keeper := &indexKeeper{e: e, live: retrieval.NewLive(ix), reg: reg}
+	d, _, err := e.botDeps(keeper, k.minCov)
 	if err != nil {
 		return bot.Deps{}, err
 	}
+	k.stops = append(k.stops, keeper.startSync(k.ctx, k.every))
 	e.log.Info("knowledge base open", "corpus", kb.Corpus, "documents", len(ix.Documents()))
 	return d, nil
 }

@@ -29,10 +29,12 @@ type env struct {
 	name           string
 
 	corpusDir, dataDir string
-	indexAt            string // when set, the index's directory (a knowledge base's, for the bot)
-	jsonOut, verbose   bool
-	chunking           corpus.ChunkOptions
-	log                *slog.Logger
+	// kbName is --kb, where a command takes it; storeDir is the data
+	// directory the store is in, which a knowledge base's is under.
+	kbName, storeDir string
+	jsonOut, verbose bool
+	chunking         corpus.ChunkOptions
+	log              *slog.Logger
 
 	// Read or built on first use; see api and chat.
 	apiOnce    sync.Once
@@ -106,6 +108,9 @@ func (e *env) parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	if err := checkRanges(fs); err != nil {
 		return nil, err
 	}
+	if err := e.useKB(fs); err != nil {
+		return nil, err
+	}
 	return rest, nil
 }
 
@@ -115,7 +120,7 @@ func (e *env) parse(fs *flag.FlagSet, args []string) ([]string, error) {
 func flagRanges() map[string][2]float64 {
 	return map[string][2]float64{
 		"k": {0, 100}, "min-coverage": {0, 1}, "chunk-chars": {50, 100_000}, "chunk-overlap": {0, 20},
-		"queries": {1, 1_000_000}, "rate": {-1, 10_000}, "concurrency": {1, 64},
+		"queries": {1, 1_000_000}, "rate": {-1, 10_000}, "concurrency": {1, 64}, "days": {1, 3650}, "limit": {0, 1_000_000},
 	}
 }
 
@@ -169,9 +174,6 @@ func (e *env) corpusFiles() ([]corpus.File, error) {
 // indexDir keeps one index per corpus under the data directory, so that
 // switching corpora does not rebuild back and forth.
 func (e *env) indexDir() string {
-	if e.indexAt != "" {
-		return e.indexAt
-	}
 	key := "default"
 	if e.corpusDir != "" {
 		abs, err := filepath.Abs(e.corpusDir)

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -239,37 +237,6 @@ func TestShardsAndRetentionParsing(t *testing.T) {
 	}
 	if natsRetention(0) >= 0 || natsRetention(time.Hour) != time.Hour {
 		t.Error("a retention of 0 must keep for ever in NATS")
-	}
-}
-
-// pruner records the times it is asked to prune before.
-type pruner struct {
-	calls chan time.Time
-}
-
-func (p pruner) Prune(_ context.Context, before time.Time) (int, error) {
-	p.calls <- before
-	return 1, nil
-}
-
-// A worker prunes the shared store at once (then daily) at its
-// retention, and not at all when it keeps everything.
-func TestWorkerPrunesAtTheRetention(t *testing.T) {
-	p := pruner{calls: make(chan time.Time, 4)}
-	ctx, cancel := context.WithCancel(context.Background())
-	log := slog.New(slog.DiscardHandler)
-	pruneEvery(ctx, p, 0, time.Hour, log) // keeps everything: returns at once
-	if len(p.calls) != 0 {
-		t.Fatal("pruned with a retention of 0")
-	}
-	done := make(chan struct{})
-	from := time.Now()
-	go func() { pruneEvery(ctx, p, 48*time.Hour, time.Hour, log); close(done) }()
-	before := <-p.calls
-	cancel()
-	<-done
-	if lo, hi := from.Add(-48*time.Hour), time.Now().Add(-48*time.Hour); before.Before(lo) || before.After(hi) {
-		t.Errorf("pruned before %v, want 48 hours before the call (%v to %v)", before, lo, hi)
 	}
 }
 

@@ -34,7 +34,7 @@ type indexOut struct {
 }
 
 func runIndex(ctx context.Context, e *env, args []string) error {
-	fs := e.flags("")
+	fs := e.kbFlags("")
 	publish := e.publishFlags(fs)
 	if err := e.parseNoArgs(fs, args); err != nil {
 		return err

@@ -12,7 +12,7 @@ import (
 )
 
 func runSearch(ctx context.Context, e *env, args []string) error {
-	fs := e.flags("QUERY...")
+	fs := e.kbFlags("QUERY...")
 	k := fs.Int("k", 8, "passages to show")
 	rest, err := e.parse(fs, args)
 	if err != nil {

@@ -23,7 +23,7 @@ type documentOut struct {
 }
 
 func runSources(ctx context.Context, e *env, args []string) error {
-	fs := e.flags("")
+	fs := e.kbFlags("")
 	if err := e.parseNoArgs(fs, args); err != nil {
 		return err
 	}

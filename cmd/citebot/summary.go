@@ -8,7 +8,7 @@ import (
 )
 
 func runSummary(ctx context.Context, e *env, args []string) error {
-	fs := e.flags("[DOC_ID]")
+	fs := e.kbFlags("[DOC_ID]")
 	lang := fs.String("lang", "", "language of the summary, fr or en (default: the corpus language)")
 	rest, err := e.parse(fs, args)
 	if err != nil {

@@ -3,13 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/citebot/citebot/bot"
 	"github.com/citebot/citebot/scale"
+	"github.com/citebot/citebot/store"
 )
 
 // workerSettings are a worker's flags, read over the environment.
@@ -111,7 +111,7 @@ func (e *env) serveWorker(ctx context.Context, s workerSettings) error {
 		id, mode, len(wi.live.Documents()), heldNote(s.held), s.slots)
 	prune, stopPrune := context.WithCancel(ctx)
 	defer stopPrune()
-	go pruneEvery(prune, shared, s.retention, pruneInterval, e.log)
+	go store.PruneEvery(prune, shared, s.retention, store.PruneInterval, e.log)
 	return w.Run(ctx)
 }
 
@@ -126,35 +126,4 @@ func (e *env) workerJobs(wi *workerIndex, minCov float64, shared *scale.Store, p
 		return nil, "", err
 	}
 	return &jobs{ask: ask, summary: sum, search: wi.live, shared: shared, poster: poster, log: e.log}, mode, nil
-}
-
-// pruneInterval is how often a worker applies the retention to the
-// shared store.
-const pruneInterval = 24 * time.Hour
-
-// pruneEvery deletes what the shared store holds past keep (0: nothing),
-// at once and then every interval, until ctx ends. Every worker does it;
-// once a day, it costs a read of what expires. A failure is logged and
-// tried again next time.
-func pruneEvery(ctx context.Context, st interface {
-	Prune(ctx context.Context, before time.Time) (int, error)
-}, keep, interval time.Duration, log *slog.Logger) {
-	if keep <= 0 {
-		return
-	}
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		switch n, err := st.Prune(ctx, time.Now().Add(-keep)); {
-		case err != nil && ctx.Err() == nil:
-			log.Warn("retention: pruning the shared store failed", "err", err)
-		case n > 0:
-			log.Info("retention: old records deleted", "records", n, "older_than", keep)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
