@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -15,12 +16,13 @@ import (
 // What the shared store keeps about one member is found from the
 // question log: their questions and votes are log messages naming them;
 // the answers kept for their buttons are keyed by their questions'
-// answer keys; and their conversations are those of the channels they
-// asked in — the thread itself, or their own exchanges in a channel
+// answer keys; and their turns are in the conversations of the channels
+// they asked in — the thread itself, or their own exchanges in a channel
 // where the bot replies in place (CHANNEL/USER, as the bot keys them). A
-// turn does not say who asked it, so a thread's whole conversation goes.
-// The log messages are erased on disk (secure delete), the bucket entries
-// purged with their history.
+// turn names who asked it; one from before turns did is taken to be the
+// member's in a channel they asked in, as store.Memory does. The log
+// messages are erased on disk (secure delete), the bucket entries purged
+// with their history.
 
 // mine is what the log holds about a member: the stream sequences of
 // their questions and votes, the records themselves, and the answer keys
@@ -96,29 +98,42 @@ func (s *Store) Forget(ctx context.Context, user string) (int, error) {
 			n++
 		}
 	}
-	for ch := range m.channels {
-		for _, id := range []string{ch, ch + "/" + user} {
-			turns, err := s.clearTurns(ctx, id)
-			if err != nil {
-				return n, fmt.Errorf("forget: %w", err)
-			}
-			n += turns
+	for _, id := range m.conversations(user) {
+		turns, err := s.dropTurns(ctx, id, user)
+		if err != nil {
+			return n, fmt.Errorf("forget: %w", err)
 		}
+		n += turns
 	}
 	return n, nil
 }
 
-// clearTurns empties a conversation, keeping whether the bot started the
-// thread, and says how many turns went.
-func (s *Store) clearTurns(ctx context.Context, id string) (int, error) {
-	if !validKey(id) {
-		return 0, nil
+// conversations are the keys of the conversations user may have turns
+// in.
+func (m mine) conversations(user string) []string {
+	var out []string
+	for ch := range m.channels {
+		for _, id := range []string{ch, ch + "/" + user} {
+			if validKey(id) {
+				out = append(out, id)
+			}
+		}
 	}
+	return out
+}
+
+// dropTurns deletes user's turns from a conversation, keeping whether
+// the bot started the thread, and says how many went.
+func (s *Store) dropTurns(ctx context.Context, id, user string) (int, error) {
 	if _, err := s.threads.Get(ctx, id); errors.Is(err, jetstream.ErrKeyNotFound) {
 		return 0, nil
 	}
 	n := 0
-	err := s.changeThread(ctx, id, func(t *thread) { n, t.Turns = len(t.Turns), nil })
+	err := s.changeThread(ctx, id, func(t *thread) {
+		before := len(t.Turns)
+		t.Turns = slices.DeleteFunc(t.Turns, func(turn store.Turn) bool { return turn.User == user || turn.User == "" })
+		n = before - len(t.Turns)
+	})
 	return n, err
 }
 
@@ -140,7 +155,18 @@ func (s *Store) Export(ctx context.Context, user string) (store.UserData, error)
 	if err != nil {
 		return d, err
 	}
-	d.Questions, d.Votes = append(d.Questions, m.qs...), append(d.Votes, m.vs...)
+	d.Questions, d.Votes, d.Turns = append(d.Questions, m.qs...), append(d.Votes, m.vs...), []store.Turn{}
+	for _, id := range m.conversations(user) {
+		_, turns, err := s.Thread(ctx, id, keptTurns)
+		if err != nil {
+			return d, err
+		}
+		for _, t := range turns {
+			if t.User == user {
+				d.Turns = append(d.Turns, t)
+			}
+		}
+	}
 	for _, key := range m.answerKeys {
 		a, ok, err := s.Answer(ctx, key)
 		if err != nil {

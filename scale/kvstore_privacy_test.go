@@ -9,8 +9,8 @@ import (
 )
 
 // /forget-me and export on the shared store: a member's questions, votes,
-// kept answers and conversations — in a thread, and their own in a
-// channel answered in place — are found, exported and deleted, and
+// kept answers and turns — in a thread, and in their own conversation in
+// a channel answered in place — are found, exported and deleted, and
 // nobody else's.
 func TestSharedForgetAndExport(t *testing.T) {
 	a, b := twoStores(t)
@@ -23,10 +23,11 @@ func TestSharedForgetAndExport(t *testing.T) {
 	a.PutAnswer("k1", store.KeptAnswer{User: "u1", Question: "q1", Text: "r1"})
 	b.PutAnswer("k2", store.KeptAnswer{User: "u2", Question: "q2", Text: "r2"})
 	a.StartThread("c1")
-	a.AddTurn("c1", store.Turn{Question: "q1", Answer: "r1"})
-	a.AddTurn("c1", store.Turn{Question: "q1b", Answer: "r1b"})
-	a.AddTurn("c3/u1", store.Turn{Question: "q3", Answer: "r3"})
-	b.AddTurn("c2", store.Turn{Question: "q2", Answer: "r2"})
+	a.AddTurn("c1", store.Turn{Question: "q1", Answer: "r1", User: "u1"})
+	a.AddTurn("c1", store.Turn{Question: "q1b", Answer: "r1b"}) // from before turns named their asker
+	b.AddTurn("c1", store.Turn{Question: "q1c", Answer: "r1c", User: "u2"})
+	a.AddTurn("c3/u1", store.Turn{Question: "q3", Answer: "r3", User: "u1"})
+	b.AddTurn("c2", store.Turn{Question: "q2", Answer: "r2", User: "u2"})
 	for _, s := range []*Store{a, b} {
 		if err := s.Flush(ctx); err != nil {
 			t.Fatal(err)
@@ -37,8 +38,8 @@ func TestSharedForgetAndExport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(d.Questions) != 2 || len(d.Votes) != 1 || len(d.Answers) != 1 || d.Answers[0].Text != "r1" {
-		t.Errorf("export of u1: %+v, want 2 questions, 1 vote, 1 answer", d)
+	if len(d.Questions) != 2 || len(d.Votes) != 1 || len(d.Answers) != 1 || d.Answers[0].Text != "r1" || len(d.Turns) != 2 {
+		t.Errorf("export of u1: %+v, want 2 questions, 1 vote, 1 answer, 2 turns", d)
 	}
 	n, err := b.Forget(ctx, "u1")
 	if err != nil || n != 2+1+1+3 {
@@ -58,9 +59,9 @@ func TestSharedForgetAndExport(t *testing.T) {
 	owned, turns, _ := a.Thread(ctx, "c1", 10)
 	_, inPlace, _ := a.Thread(ctx, "c3/u1", 10)
 	_, others, _ := a.Thread(ctx, "c2", 10)
-	if !owned || len(turns) != 0 || len(inPlace) != 0 || len(others) != 1 {
-		t.Errorf("threads after forget: c1 owned %v with %d turns, c3/u1 %d turns, c2 %d; want owned and empty, empty, 1",
-			owned, len(turns), len(inPlace), len(others))
+	if !owned || len(turns) != 1 || turns[0].User != "u2" || len(inPlace) != 0 || len(others) != 1 {
+		t.Errorf("threads after forget: c1 owned %v with turns %+v, c3/u1 %d turns, c2 %d; want owned with u2's turn only, empty, 1",
+			owned, turns, len(inPlace), len(others))
 	}
 	if _, err := a.threads.Get(ctx, "c1/u1"); err == nil {
 		t.Error("forget created a conversation record")
@@ -68,7 +69,7 @@ func TestSharedForgetAndExport(t *testing.T) {
 	if n, err := b.Forget(ctx, "u1"); n != 0 || err != nil {
 		t.Errorf("forget again: %d (%v), want nothing left", n, err)
 	}
-	if d, _ := b.Export(ctx, "u1"); len(d.Questions)+len(d.Votes)+len(d.Answers) != 0 || d.Questions == nil {
+	if d, _ := b.Export(ctx, "u1"); len(d.Questions)+len(d.Votes)+len(d.Answers)+len(d.Turns) != 0 || d.Questions == nil {
 		t.Errorf("export after forget: %+v, want empty lists", d)
 	}
 }
