@@ -110,6 +110,29 @@ func TestGatewayAndWorkerAnswerOnce(t *testing.T) {
 	if err != nil || len(qs) != 3 {
 		t.Errorf("question log %+v (%v), want the 3 questions the worker answered", qs, err)
 	}
+
+	// /stats reads the log the worker wrote; /forget-me erases the
+	// member's records from the shared store.
+	stats := fake.SlashCommand("stats", nil, gwAsker, fake.GuildID(), gwChannel, discordgo.PermissionManageServer)
+	forget := fake.SlashCommand("forget-me", nil, gwAsker, fake.GuildID(), gwChannel, 0)
+	var said []string
+	for _, i := range []*discordgo.Interaction{stats, forget} {
+		if err := fake.Dispatch("INTERACTION_CREATE", i); err != nil {
+			t.Fatal(err)
+		}
+		r, err := fake.WaitRequest(ctx, discordtest.MatchRoute("PATCH", "/webhooks/{app}/"+i.Token+"/messages/@original"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		said = append(said, decodeSent(t, r).Content)
+	}
+	// The member asked 2 questions (2 answers kept, 2 turns) and voted once.
+	if !strings.Contains(said[0], ": 3\n") || !strings.Contains(said[0], "Votes: 1 👍") || !strings.Contains(said[1], " 7 records") {
+		t.Errorf("/stats said %q, /forget-me %q; want 3 questions and a vote, then 7 records deleted", said[0], said[1])
+	}
+	if qs, _ := shared.Questions(ctx, store.Filter{}); len(qs) != 1 || qs[0].User == gwAsker {
+		t.Errorf("question log after /forget-me: %+v, want only the other member's", qs)
+	}
 }
 
 // sharedStore opens the store the processes share, for the test to read.
@@ -270,5 +293,28 @@ func TestGatewayReindexPublishes(t *testing.T) {
 	err = c.FollowIndex(ctx, t.TempDir(), func(_, v string) error { version = v; return nil })
 	if err != nil || version == "" {
 		t.Errorf("after /reindex: version %q (%v), want one published", version, err)
+	}
+}
+
+// A server's answer language (/config language) reaches the worker: a
+// French question the articles do not answer is declined in English.
+func TestWorkerAnswersInTheServersLanguage(t *testing.T) {
+	s := newScaledOut(t, nil)
+	ctx := scaleContext(t)
+	if err := sharedStore(t, s).SetSettings(ctx, s.fake.GuildID(), store.Settings{Language: "en"}); err != nil {
+		t.Fatal(err)
+	}
+	s.gateway(t, nil, nil)
+	s.worker(t, nil)
+	m := s.fake.MessageCreate(gwChannel, s.fake.GuildID(), gwAsker, s.fake.BotUser().Mention()+" Quelle est la recette de la tarte tatin ?", true)
+	if err := s.fake.Dispatch("MESSAGE_CREATE", m); err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.fake.WaitRequest(ctx, discordtest.MatchRoute("POST", "/channels/"+m.ID+"/messages"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := decodeSent(t, r).Content; !strings.Contains(got, "I could not find the answer") {
+		t.Errorf("reply %q, want it declined in English", got)
 	}
 }

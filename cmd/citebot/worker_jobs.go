@@ -49,7 +49,7 @@ func (j *jobs) answer(ctx context.Context, job scale.Job) (scale.Reply, error) {
 				history = append(history, answer.Turn{Question: t.Question, Answer: t.Answer})
 			}
 		}
-		r.Answer, err = j.ask(ctx, job.Question, history, nil)
+		r.Answer, err = j.ask(j.serverLanguage(ctx, job.Guild), job.Question, history, nil)
 	case scale.KindSummary:
 		if job.Question == "" {
 			r.Answer, err = j.summary.Corpus(ctx, job.Lang, nil)
@@ -69,6 +69,21 @@ func (j *jobs) answer(ctx context.Context, job scale.Job) (scale.Reply, error) {
 	return r, err
 }
 
+// serverLanguage is ctx asking for the answer language the job's server
+// chose with /config, if it chose one; the gateway sent the language of
+// the bot's own words, which may be the asker's.
+func (j *jobs) serverLanguage(ctx context.Context, guild string) context.Context {
+	if j.shared == nil || guild == "" {
+		return ctx
+	}
+	st, err := j.shared.Settings(ctx, guild)
+	if err != nil {
+		j.log.Warn("cannot read the server's settings; answering in the question's language", "guild", guild, "err", err)
+		return ctx
+	}
+	return answer.WithLanguage(ctx, st.Language)
+}
+
 // post shows the reply, after recording the conversation's new turn and
 // the answer behind its buttons.
 func (j *jobs) post(ctx context.Context, job scale.Job, r scale.Reply) error {
@@ -81,7 +96,7 @@ func (j *jobs) post(ctx context.Context, job scale.Job, r scale.Reply) error {
 	}
 	if j.shared != nil {
 		if job.Thread != "" && job.Kind == scale.KindAsk {
-			j.shared.AddTurn(job.Thread, store.Turn{Question: job.Question, Answer: r.Answer.Text})
+			j.shared.AddTurn(job.Thread, store.Turn{Question: job.Question, Answer: r.Answer.Text, User: job.User})
 		}
 		j.shared.PutAnswer(job.ID, keptAnswer(job, r.Answer))
 		j.shared.Log(loggedQuestion(job, r.Answer))
