@@ -1,9 +1,9 @@
 package bot
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/citebot/citebot/internal/logbuf"
 	"log/slog"
 	"strings"
 	"sync"
@@ -29,31 +29,10 @@ const (
 type harness struct {
 	fake *discordtest.Server
 	bot  *Bot
-	logs *syncBuffer
+	logs *logbuf.Buffer
 	stop context.CancelFunc
 	done chan error
 	once sync.Once
-}
-
-// syncBuffer is a bytes.Buffer the bot's logger and the test can share
-// across goroutines under -race.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-// Write appends p under the lock.
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-// String returns what was logged so far.
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // defaultIndex is the real index of the bundled corpus, so flows are
@@ -91,7 +70,7 @@ func start(t *testing.T, edit func(*Config, *Deps)) *harness {
 func launch(t *testing.T, fake *discordtest.Server, edit func(*Config, *Deps)) *harness {
 	t.Helper()
 	ix := defaultIndex(t)
-	logs := &syncBuffer{}
+	logs := &logbuf.Buffer{}
 	cfg := Config{Token: token, HTTPClient: fake.Client(),
 		EditInterval: 10 * time.Millisecond, ShutdownTimeout: 5 * time.Second,
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
@@ -249,3 +228,6 @@ func checkNoMentions(t *testing.T, r discordtest.Request) {
 		t.Errorf("%s %s: got allowed_mentions %v, want an empty parse list", r.Method, r.Path, am)
 	}
 }
+
+// syncBuffer is a log sink the goroutines a test starts can share.
+type syncBuffer = logbuf.Buffer

@@ -1,11 +1,10 @@
 package scale
 
 import (
-	"bytes"
 	"context"
+	"github.com/citebot/citebot/internal/logbuf"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -40,24 +39,6 @@ func clusteredIndex(t *testing.T, chunks int, seed uint64) (*retrieval.Index, st
 	return ix, dir, v
 }
 
-// syncBuffer is a log sink safe for the holders' goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // Four workers, each holding a quarter of the lists, answer a search as
 // one process holding them all does; with one of them gone the others
 // still answer, and the missing lists are logged.
@@ -86,7 +67,7 @@ func TestScatterGatherOverFourHolders(t *testing.T) {
 		t.Cleanup(h.Close)
 		conns = append(conns, c)
 	}
-	var logs syncBuffer
+	var logs logbuf.Buffer
 	asker := connect(t, srv.URL(), Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	sc, err := asker.NewScatter(ctx, 10*time.Second)
 	if err != nil {
