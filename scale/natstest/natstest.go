@@ -144,10 +144,13 @@ func (c *Cluster) URLs() string {
 	return strings.Join(out, ",")
 }
 
-// waitJetStream waits until the cluster has elected its JetStream meta
-// leader, asking it for the account's information until it answers. The
-// election happens inside the servers, which signal nothing a test could
-// wait on, hence the polling; it is bounded by readyTimeout.
+// waitJetStream waits until the cluster can place a stream on every node:
+// its JetStream meta leader elected and every peer known to it (a leader
+// alone answers account requests, yet refuses a stream of n replicas with
+// "no suitable peers for placement" until then). It creates and deletes
+// such a stream until that works. The election happens inside the
+// servers, which signal nothing a test could wait on, hence the polling;
+// it is bounded by readyTimeout.
 func (c *Cluster) waitJetStream(t testing.TB) {
 	t.Helper()
 	nc, err := nats.Connect(c.URLs())
@@ -165,7 +168,11 @@ func (c *Cluster) waitJetStream(t testing.TB) {
 	defer tick.Stop()
 	for {
 		ask, stop := context.WithTimeout(ctx, time.Second)
-		_, err := js.AccountInfo(ask)
+		_, err := js.CreateStream(ask, jetstream.StreamConfig{Name: "CITEBOT_READY", Subjects: []string{"citebot.ready"},
+			Storage: jetstream.MemoryStorage, Replicas: len(c.Nodes)})
+		if err == nil {
+			err = js.DeleteStream(ask, "CITEBOT_READY")
+		}
 		stop()
 		if err == nil {
 			return
