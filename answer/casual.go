@@ -1,7 +1,6 @@
 package answer
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -51,14 +50,14 @@ var chatSpellings = map[string]string{
 }
 
 // withSlash is "w/" (with) and "w/o" (without), which tokens would split.
-var withSlash = regexp.MustCompile(`(?i)\bw/o\b|\bw/`)
+var withSlash = lazyRegexp(`(?i)\bw/o\b|\bw/`)
 
 // plain rewrites the chat spellings of a question into plain words, for
 // searching and reading; the question shown to the user is left as asked.
 // A token glued to an apostrophe, a dot or a hyphen is part of a longer
 // form ("c'est", "U.S.", "e-mail") and is kept.
 func plain(q string) string {
-	q = withSlash.ReplaceAllStringFunc(q, func(m string) string {
+	q = withSlash().ReplaceAllStringFunc(q, func(m string) string {
 		if strings.EqualFold(m, "w/o") {
 			return "without "
 		}

@@ -82,7 +82,7 @@ func knownWord(w queryWord, french bool, idf func(string) (float64, bool), passa
 // in both cases (a capital inside the word, or at its start anywhere but
 // at the start of the question), or is a year.
 func nameLike(w queryWord, q string) bool {
-	if yearRe.MatchString(w.folded) {
+	if yearRe().MatchString(w.folded) {
 		return true
 	}
 	oneCase := !strings.ContainsFunc(q, unicode.IsUpper) || !strings.ContainsFunc(q, unicode.IsLower)
