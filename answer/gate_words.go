@@ -55,7 +55,7 @@ func relatedKnown(related [][]string, idf func(string) (float64, bool)) bool {
 // that the articles are about it, and a year they never give ("le Tour de
 // France 2022") is evidence that they are not.
 func topical(w queryWord) bool {
-	return !lightWords[w.folded] && !cueWords[w.folded]
+	return !lightWords()[w.folded] && !cueWords()[w.folded]
 }
 
 // knownWord reports whether the corpus knows w: as written, by one of

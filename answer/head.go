@@ -61,15 +61,15 @@ func nounAt(s string, french bool) string {
 	var group []string
 	for _, t := range analysis.Tokens(s) {
 		w := analysis.Fold(t.Text)
-		if adjectiveSkip[w] && len(group) == 0 {
+		if adjectiveSkip()[w] && len(group) == 0 {
 			continue
 		}
-		if auxiliaries[w] || lightWords[w] || cueWords[w] || analysis.IsStopword(w) {
+		if auxiliaries()[w] || lightWords()[w] || cueWords()[w] || analysis.IsStopword(w) {
 			break
 		}
 		group = append(group, w)
 		_, isAttr := attributeType(w)
-		if french || isAttr || categoryNouns[w] || len(group) == 3 {
+		if french || isAttr || categoryNouns()[w] || len(group) == 3 {
 			break
 		}
 	}

@@ -103,7 +103,7 @@ func (p *part) applyHead(w *queryWord, isCounted bool) {
 	if isCounted {
 		// "how many jobs", "combien de postes" count jobs: only the
 		// singular of a type noun ("combien d'argent") asks for it.
-		t, isAttr = attributeTypes[w.folded]
+		t, isAttr = attributeTypes()[w.folded]
 	}
 	switch {
 	case isCounted && !isAttr:
@@ -113,15 +113,15 @@ func (p *part) applyHead(w *queryWord, isCounted bool) {
 		if p.want == anyAnswer || p.want == person || p.want == quantity && t != quantity {
 			p.want = t
 		}
-	case categoryNouns[w.folded]:
+	case categoryNouns()[w.folded]:
 		// The kind of thing asked for: the answer names an instance
 		// without repeating the kind ("which company" → "Synthesia").
 		w.role = attribute
 		switch {
 		case p.want != anyAnswer:
-		case personNouns[w.folded]:
+		case personNouns()[w.folded]:
 			p.want = person
-		case orgNouns[w.folded]:
+		case orgNouns()[w.folded]:
 			p.want = organisation
 		}
 	default:
@@ -162,7 +162,7 @@ var priceWords = lazyRegexp(`^(?:cout\w*|cost\w*|vaut|valent|valait|valoir|worth
 // written all in one case, when no lexicon knows it.
 func roleOf(w queryWord, text string, want answerType, proper map[string]bool, oneCase bool) wordRole {
 	switch {
-	case lightWords[w.folded] || cueWords[w.folded] || want == money && priceWords().MatchString(w.folded):
+	case lightWords()[w.folded] || cueWords()[w.folded] || want == money && priceWords().MatchString(w.folded):
 		return light
 	case strings.ContainsFunc(w.folded, unicode.IsDigit) || monthRe().MatchString(w.folded) || weekdayRe().MatchString(w.folded):
 		return specific

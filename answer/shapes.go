@@ -98,7 +98,7 @@ func hasTitle(b bag, p part) bool {
 		asked[w.folded] = true
 	}
 	for _, t := range b.seq {
-		if titleWords[t] && !asked[t] {
+		if titleWords()[t] && !asked[t] {
 			return true
 		}
 	}
@@ -136,7 +136,7 @@ func isNumber(tok string) bool {
 	if tok == "un" || tok == "une" || tok == "one" {
 		return false
 	}
-	_, ok := numberValues[tok]
+	_, ok := numberValues()[tok]
 	return ok || numberRe().MatchString(tok)
 }
 
