@@ -191,9 +191,9 @@ func (a *assembly) put(r int, v []float32) error {
 }
 
 // lexicon returns the finished BM25 index.
-func (a *assembly) lexicon() *bm25 {
+func (a *assembly) lexicon() (*bm25, error) {
 	if a.reuseAll {
-		return a.prevLex
+		return a.prevLex, nil
 	}
 	return a.lex.finish()
 }

@@ -26,7 +26,7 @@ import (
 // was slower than everything else a load does together.
 const (
 	manifestName    = "manifest.json"
-	manifestVersion = 3
+	manifestVersion = 4
 	dataPrefix      = "index-"
 )
 
