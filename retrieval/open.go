@@ -142,9 +142,7 @@ func build(ctx context.Context, a *assembly, todo []corpus.Chunk, lay *layout, p
 	if !a.reuseAll {
 		lay.detach() // the new index does not keep the old data file
 	}
-	if err := ix.install(ctx, newChunkTable(lay)); err != nil {
-		return nil, err
-	}
+	ix.install(newChunkTable(lay))
 	return ix, nil
 }
 
