@@ -124,18 +124,20 @@ func (a *assembly) embed(ctx context.Context, emb Embedder, chunks []corpus.Chun
 	defer cancel()
 	next := atomic.Int64{}
 	next.Store(1) // the first batch is embedded alone: it sets the dimension
+	own := newBatcher(emb)
 	for i := range n {
 		if i == 1 {
 			for range workers {
 				go func() {
+					b := newBatcher(emb)
 					for j := int(next.Add(1) - 1); j < n; j = int(next.Add(1) - 1) {
-						results[j] <- a.embedBatch(ctx, emb, j*batch, part(j))
+						results[j] <- b.embed(ctx, a, j*batch, part(j))
 					}
 				}()
 			}
 		}
 		if i == 0 || workers == 0 {
-			results[i] <- a.embedBatch(ctx, emb, i*batch, part(i))
+			results[i] <- own.embed(ctx, a, i*batch, part(i))
 		}
 		if err := <-results[i]; err != nil {
 			return err
@@ -154,13 +156,43 @@ func (a *assembly) embed(ctx context.Context, emb Embedder, chunks []corpus.Chun
 // which indexing may then call from several goroutines at once.
 type localEmbedder interface{ Local() bool }
 
-// embedBatch embeds the chunks whose targets start at first.
-func (a *assembly) embedBatch(ctx context.Context, emb Embedder, first int, chunks []corpus.Chunk) error {
+// batcher embeds batches on one goroutine: with the built-in embedder,
+// through one session for all of them (see hashedSession), straight into
+// the rows.
+type batcher struct {
+	emb     Embedder
+	session *hashedSession
+}
+
+func newBatcher(emb Embedder) *batcher {
+	b := &batcher{emb: emb}
+	if h, ok := emb.(*Hashed); ok {
+		b.session = h.session()
+	}
+	return b
+}
+
+// embed embeds the chunks whose targets start at first into a.
+func (b *batcher) embed(ctx context.Context, a *assembly, first int, chunks []corpus.Chunk) error {
+	if b.session != nil {
+		if err := a.shape(b.session.h.Dim); err != nil {
+			return err
+		}
+		for i, c := range chunks {
+			if i%256 == 0 && ctx.Err() != nil {
+				return fmt.Errorf("embed passages: %w", ctx.Err())
+			}
+			r := a.targets[first+i]
+			v := a.vecs[r*a.dim : (r+1)*a.dim]
+			normalizeInPlace(v, b.session.embed(v, c.Text))
+		}
+		return nil
+	}
 	texts := make([]string, len(chunks))
 	for i, c := range chunks {
 		texts[i] = c.Text
 	}
-	vecs, err := emb.Embed(ctx, texts)
+	vecs, err := b.emb.Embed(ctx, texts)
 	if err != nil {
 		return fmt.Errorf("embed passages: %w", err)
 	}
@@ -177,16 +209,26 @@ func (a *assembly) embedBatch(ctx context.Context, emb Embedder, first int, chun
 
 // put stores v, normalised, as row r.
 func (a *assembly) put(r int, v []float32) error {
-	if a.vecs == nil {
-		if len(v) == 0 {
-			return fmt.Errorf("embedder returned an empty vector")
-		}
-		a.allocate(len(v))
-	}
-	if len(v) != a.dim {
-		return fmt.Errorf("embedder returned a vector of %d dimensions where the index has %d; remove the index directory to rebuild it", len(v), a.dim)
+	if err := a.shape(len(v)); err != nil {
+		return err
 	}
 	normalizeInto(a.vecs[r*a.dim:(r+1)*a.dim], v)
+	return nil
+}
+
+// shape allocates the vectors for vectors of dim values when nothing set
+// their dimension yet (the first batch, embedded alone, does), and checks
+// that dim is theirs.
+func (a *assembly) shape(dim int) error {
+	if a.vecs == nil {
+		if dim == 0 {
+			return fmt.Errorf("embedder returned an empty vector")
+		}
+		a.allocate(dim)
+	}
+	if dim != a.dim {
+		return fmt.Errorf("embedder returned a vector of %d dimensions where the index has %d; remove the index directory to rebuild it", dim, a.dim)
+	}
 	return nil
 }
 
@@ -203,20 +245,25 @@ func (a *assembly) lexicon() (*bm25, error) {
 // consider normalised would be copied, doubling the memory of the index. A
 // zero vector becomes the first axis, matching nothing in particular.
 func normalizeInto(dst, v []float32) {
+	copy(dst, v)
 	var sq float64
-	for _, x := range v {
+	for _, x := range dst {
 		sq += float64(x) * float64(x)
 	}
+	normalizeInPlace(dst, sq)
+}
+
+// normalizeInPlace is normalizeInto for a vector already in place, whose
+// sum of squares, computed as normalizeInto does, is sq.
+func normalizeInPlace(v []float32, sq float64) {
 	norm := math.Sqrt(sq)
 	switch {
 	case norm == 0:
-		clear(dst)
-		dst[0] = 1
-	case math.Abs(norm-1) < 1e-7:
-		copy(dst, v)
-	default:
+		clear(v)
+		v[0] = 1
+	case !(math.Abs(norm-1) < 1e-7): // as written, so that NaN rescales as before
 		for i, x := range v {
-			dst[i] = float32(float64(x) / norm)
+			v[i] = float32(float64(x) / norm)
 		}
 	}
 }
