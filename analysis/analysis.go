@@ -29,7 +29,9 @@ type Token struct {
 // hyphens separate words ("l'IA" gives "l" and "IA"), while a comma or a dot
 // between digits stays inside a number ("1,5").
 func Tokens(s string) []Token {
-	var out []Token
+	// About one word in six bytes of French or English: growing the slice
+	// from nothing was a tenth of indexing a corpus.
+	out := make([]Token, 0, len(s)/6+1)
 	start := -1
 	for i, r := range s {
 		if isWordRune(r) {
@@ -48,6 +50,9 @@ func Tokens(s string) []Token {
 	}
 	if start >= 0 {
 		out = append(out, Token{Text: s[start:], Start: start, End: len(s)})
+	}
+	if len(out) == 0 {
+		return nil // as before the slice was sized up front
 	}
 	return out
 }
