@@ -116,9 +116,9 @@ func (a *assembly) embed(ctx context.Context, emb Embedder, chunks []corpus.Chun
 	if l, ok := emb.(localEmbedder); ok && l.Local() {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	results := make([]chan error, n)
+	results := make([]chan batchDone, n)
 	for i := range results {
-		results[i] = make(chan error, 1)
+		results[i] = make(chan batchDone, 1)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -139,11 +139,16 @@ func (a *assembly) embed(ctx context.Context, emb Embedder, chunks []corpus.Chun
 		if i == 0 || workers == 0 {
 			results[i] <- own.embed(ctx, a, i*batch, part(i))
 		}
-		if err := <-results[i]; err != nil {
-			return err
+		done := <-results[i]
+		if done.err != nil {
+			return done.err
 		}
 		for j, c := range part(i) {
-			a.lex.add(a.targets[i*batch+j], c.Text)
+			if done.terms != nil {
+				a.lex.addCounts(a.targets[i*batch+j], done.terms[j])
+			} else {
+				a.lex.add(a.targets[i*batch+j], c.Text)
+			}
 		}
 		if progress != nil {
 			progress(i*batch+len(part(i)), len(chunks))
@@ -155,57 +160,6 @@ func (a *assembly) embed(ctx context.Context, emb Embedder, chunks []corpus.Chun
 // localEmbedder is implemented by embedders that compute on this machine,
 // which indexing may then call from several goroutines at once.
 type localEmbedder interface{ Local() bool }
-
-// batcher embeds batches on one goroutine: with the built-in embedder,
-// through one session for all of them (see hashedSession), straight into
-// the rows.
-type batcher struct {
-	emb     Embedder
-	session *hashedSession
-}
-
-func newBatcher(emb Embedder) *batcher {
-	b := &batcher{emb: emb}
-	if h, ok := emb.(*Hashed); ok {
-		b.session = h.session()
-	}
-	return b
-}
-
-// embed embeds the chunks whose targets start at first into a.
-func (b *batcher) embed(ctx context.Context, a *assembly, first int, chunks []corpus.Chunk) error {
-	if b.session != nil {
-		if err := a.shape(b.session.h.Dim); err != nil {
-			return err
-		}
-		for i, c := range chunks {
-			if i%256 == 0 && ctx.Err() != nil {
-				return fmt.Errorf("embed passages: %w", ctx.Err())
-			}
-			r := a.targets[first+i]
-			v := a.vecs[r*a.dim : (r+1)*a.dim]
-			normalizeInPlace(v, b.session.embed(v, c.Text))
-		}
-		return nil
-	}
-	texts := make([]string, len(chunks))
-	for i, c := range chunks {
-		texts[i] = c.Text
-	}
-	vecs, err := b.emb.Embed(ctx, texts)
-	if err != nil {
-		return fmt.Errorf("embed passages: %w", err)
-	}
-	if len(vecs) != len(chunks) {
-		return fmt.Errorf("embedder returned %d vectors for %d passages", len(vecs), len(chunks))
-	}
-	for i, v := range vecs {
-		if err := a.put(a.targets[first+i], v); err != nil {
-			return err
-		}
-	}
-	return nil
-}
 
 // put stores v, normalised, as row r.
 func (a *assembly) put(r int, v []float32) error {

@@ -52,6 +52,17 @@ func (b *bm25Builder) add(row int, text string) {
 	b.lengths[row] = int32(n)
 }
 
+// addCounts adds chunk row with the terms counted elsewhere (see
+// hashedSession.embed): the same as add on its text.
+func (b *bm25Builder) addCounts(row int, terms []termCount) {
+	n := 0
+	for _, t := range terms {
+		b.postings[t.term] = append(b.postings[t.term], posting{doc: int32(row), tf: t.tf})
+		n += int(t.tf)
+	}
+	b.lengths[row] = int32(n)
+}
+
 // carry copies the postings and lengths of a previous index, moving each
 // old row to rows[old]; rows[old] < 0 drops it (its document changed or
 // is gone). The previous index may be a mapped data file that the new one

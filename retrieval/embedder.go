@@ -83,9 +83,10 @@ func (h *Hashed) Embed(ctx context.Context, texts []string) ([][]float32, error)
 // dominate indexing time, and words repeat across passages) and reusing
 // its accumulator: indexing keeps one a core for all its batches.
 type hashedSession struct {
-	h     *Hashed
-	cache map[string]wordFeatures
-	acc   []float64
+	h      *Hashed
+	cache  map[string]wordFeatures
+	acc    []float64
+	counts map[string]int
 }
 
 // maxCachedWords bounds a session's memory on a corpus of many distinct
@@ -93,19 +94,32 @@ type hashedSession struct {
 const maxCachedWords = 1 << 17
 
 func (h *Hashed) session() *hashedSession {
-	return &hashedSession{h: h, cache: map[string]wordFeatures{}, acc: make([]float64, h.Dim)}
+	return &hashedSession{h: h, cache: map[string]wordFeatures{}, acc: make([]float64, h.Dim), counts: map[string]int{}}
+}
+
+// termCount is how many times a passage has a BM25 term.
+type termCount struct {
+	term string
+	tf   int32
 }
 
 // embed writes the passage vector of text into v (h.Dim values), and
 // returns the sum of the squares of its values as normalizeInto computes
-// it.
-func (s *hashedSession) embed(v []float32, text string) float64 {
+// it, and the passage's BM25 terms with their counts (those
+// bm25Builder.add would count: the same words give the same terms), so
+// that indexing reads each passage once.
+func (s *hashedSession) embed(v []float32, text string) (float64, []termCount) {
 	if len(s.cache) > maxCachedWords {
 		clear(s.cache)
 	}
 	clear(s.acc)
-	s.h.accumulate(s.acc, text, nil, s.cache)
-	return s.h.finish(v, s.acc, true)
+	clear(s.counts)
+	s.h.accumulate(s.acc, text, nil, s.cache, s.counts)
+	terms := make([]termCount, 0, len(s.counts))
+	for t, n := range s.counts {
+		terms = append(terms, termCount{t, int32(n)})
+	}
+	return s.h.finish(v, s.acc, true), terms
 }
 
 // EmbedQuery embeds a question with each word's features weighted by
@@ -113,7 +127,7 @@ func (s *hashedSession) embed(v []float32, text string) float64 {
 // out. weight receives the word's first stem.
 func (h *Hashed) EmbedQuery(text string, weight func(term string) float64) []float32 {
 	acc, v := make([]float64, h.Dim), make([]float32, h.Dim)
-	h.accumulate(acc, text, weight, nil)
+	h.accumulate(acc, text, weight, nil, nil)
 	h.finish(v, acc, weight == nil)
 	return v
 }
@@ -121,8 +135,9 @@ func (h *Hashed) EmbedQuery(text string, weight func(term string) float64) []flo
 // accumulate adds the features of text to acc. Each word contributes its
 // stems with weight 1 and its n-grams with a total squared weight of 1, so
 // a word's spelling counts as much as its stem. cache, when not nil, keeps
-// each word's features for the next texts.
-func (h *Hashed) accumulate(acc []float64, text string, weight func(string) float64, cache map[string]wordFeatures) {
+// each word's features for the next texts; counts, when not nil, counts
+// the words' terms.
+func (h *Hashed) accumulate(acc []float64, text string, weight func(string) float64, cache map[string]wordFeatures, counts map[string]int) {
 	for _, tok := range analysis.Tokens(text) {
 		f, ok := cache[tok.Text]
 		if !ok {
@@ -134,9 +149,14 @@ func (h *Hashed) accumulate(acc []float64, text string, weight func(string) floa
 		if len(f.stems) == 0 {
 			continue
 		}
+		if counts != nil {
+			for _, t := range f.terms {
+				counts[t]++
+			}
+		}
 		w := 1.0
 		if weight != nil {
-			idf := weight(f.first)
+			idf := weight(f.terms[0])
 			w = idf * idf
 		}
 		for _, b := range f.stems {
@@ -150,11 +170,12 @@ func (h *Hashed) accumulate(acc []float64, text string, weight func(string) floa
 }
 
 // wordFeatures is what one word adds to a vector before weighting: the
-// hashed buckets of its stems and of its character n-grams. first is its
-// first stem, which query weights are looked up by. A word without content
-// (a stopword) has no stems and adds nothing.
+// hashed buckets of its stems and of its character n-grams. terms are its
+// stems (analysis.WordTerms), the first of which query weights are looked
+// up by. A word without content (a stopword) has no stems and adds
+// nothing.
 type wordFeatures struct {
-	first        string
+	terms        []string
 	stems, grams []feature
 }
 
@@ -169,7 +190,7 @@ func (h *Hashed) features(word string) wordFeatures {
 	if len(terms) == 0 {
 		return wordFeatures{}
 	}
-	f := wordFeatures{first: terms[0]}
+	f := wordFeatures{terms: terms}
 	for _, term := range terms {
 		f.stems = append(f.stems, h.feature("w:"+term))
 	}
