@@ -33,24 +33,6 @@ const DefaultMinClustered = 20_000
 // search, for measuring recall or when every last match matters.
 const Exhaustive = -1
 
-// defaultNProbe is how many lists a search scans unless told otherwise,
-// for an index of k lists: the smallest share of them that kept the hybrid
-// recall@10 at or above 0.98 against the exhaustive search on the bench
-// corpora (BENCHMARKS.md). The built-in embedder's vectors are bags of
-// hashed words with little cluster structure, and the vector half's best
-// matches for a question are often near-noise similarities that no list
-// holds more than another: 0.98 took 64 of 142 lists at 20,000 chunks, 64
-// of 317 at 100,000 and 3 in 10 at a million. Vectors from an embedding
-// model gather by topic, and a few percent of the lists are enough. Never
-// fewer than 8 lists: a small index can afford them.
-func defaultNProbe(k int, builtin bool) int {
-	n := max(8, k/32)
-	if builtin {
-		n = max(64, 3*k/10)
-	}
-	return min(k, n)
-}
-
 // install lays the chunks, whose vectors are ix.vecs, out in lists: one
 // holding every chunk, or one per list when ix.clusters is set. Each list
 // becomes a chromem-go collection the first time a search probes it (see
@@ -149,37 +131,6 @@ func (ix *Index) Lists() int {
 		return 0
 	}
 	return ix.clusters.k()
-}
-
-// NProbe is how many lists a search scans, Exhaustive when all of them.
-func (ix *Index) NProbe() int { return ix.nprobe }
-
-// WithNProbe returns the index searching nprobe lists per question (see
-// Options.NProbe); both share everything else. The bench compares an
-// index with itself made exhaustive to measure recall.
-func (ix *Index) WithNProbe(nprobe int) *Index {
-	c := *ix
-	c.nprobe = c.resolveNProbe(nprobe)
-	return &c
-}
-
-// resolveNProbe turns Options.NProbe into the number of lists to scan,
-// warning about a value above the number of lists.
-func (ix *Index) resolveNProbe(n int) int {
-	k := ix.Lists()
-	switch {
-	case k == 0 || n == Exhaustive:
-		return Exhaustive
-	case n <= 0:
-		_, builtin := ix.emb.(*Hashed)
-		return defaultNProbe(k, builtin)
-	case n >= k:
-		if n > k {
-			ix.log.Warn("nprobe is larger than the number of lists; scanning them all", "nprobe", n, "lists", k)
-		}
-		return Exhaustive
-	}
-	return n
 }
 
 // nearest returns the n chunks most similar to qv among the lists probed.

@@ -210,3 +210,28 @@ func TestListsFilledOnFirstUse(t *testing.T) {
 	}
 	sameVectorRanking(t, raced, want.WithNProbe(Exhaustive), clusterQueries...)
 }
+
+// TestDefaultNProbeFollowsTheMeasuredCurve checks the default against the
+// measured points and between them.
+func TestDefaultNProbeFollowsTheMeasuredCurve(t *testing.T) {
+	for _, p := range builtinNProbe {
+		if got := defaultNProbe(p.lists, true); got != p.nprobe {
+			t.Errorf("%d lists: got %d, want the measured %d", p.lists, got, p.nprobe)
+		}
+	}
+	cases := []struct{ k, builtin, model int }{
+		{20, 20, 8},     // a small index: every list
+		{100, 55, 8},    // below the first measured size
+		{230, 51, 8},    // half-way between 142 and 317 lists
+		{658, 216, 20},  // half-way between 317 and 999
+		{2000, 769, 62}, // the last share, 384 of 999
+	}
+	for _, c := range cases {
+		if got := defaultNProbe(c.k, true); got != c.builtin {
+			t.Errorf("%d lists, built-in embedder: got %d, want %d", c.k, got, c.builtin)
+		}
+		if got := defaultNProbe(c.k, false); got != c.model {
+			t.Errorf("%d lists, a model's vectors: got %d, want %d", c.k, got, c.model)
+		}
+	}
+}
