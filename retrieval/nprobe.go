@@ -26,7 +26,7 @@ func defaultNProbe(k int, builtin bool) int {
 var builtinNProbe = [...]struct{ lists, nprobe int }{
 	{142, 55},  // 20,000 chunks
 	{317, 47},  // 100,000
-	{999, 384}, // 1,000,000
+	{999, 288}, // 1,000,000
 }
 
 // builtinCurve follows builtinNProbe: the measured number at a measured

@@ -223,8 +223,8 @@ func TestDefaultNProbeFollowsTheMeasuredCurve(t *testing.T) {
 		{20, 20, 8},     // a small index: every list
 		{100, 55, 8},    // below the first measured size
 		{230, 51, 8},    // half-way between 142 and 317 lists
-		{658, 216, 20},  // half-way between 317 and 999
-		{2000, 769, 62}, // the last share, 384 of 999
+		{658, 168, 20},  // half-way between 317 and 999
+		{2000, 577, 62}, // the last share, 288 of 999
 	}
 	for _, c := range cases {
 		if got := defaultNProbe(c.k, true); got != c.builtin {
