@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestTokens(t *testing.T) {
@@ -123,6 +124,27 @@ func TestFoldShortcutsAgree(t *testing.T) {
 		want := foldSlow(s)
 		if got := Fold(s); got != want {
 			t.Errorf("Fold(%q): got %q, want %q", s, got, want)
+		}
+	}
+}
+
+// TestLatinBaseIsTheTable checks the switch against the table it
+// replaced, for every code point, and each entry against Unicode
+// decomposition.
+func TestLatinBaseIsTheTable(t *testing.T) {
+	table := map[rune]string{
+		'à': "a", 'á': "a", 'â': "a", 'ã': "a", 'ä': "a", 'å': "a", 'ç': "c", 'è': "e", 'é': "e", 'ê': "e",
+		'ë': "e", 'ì': "i", 'í': "i", 'î': "i", 'ï': "i", 'ñ': "n", 'ò': "o", 'ó': "o", 'ô': "o", 'õ': "o",
+		'ö': "o", 'ù': "u", 'ú': "u", 'û': "u", 'ü': "u", 'ý': "y", 'ÿ': "y", 'œ': "oe", 'æ': "ae", 'ß': "ss",
+		'’': "'", 'ʼ': "'", '‘': "'",
+	}
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		want, wantOK := table[r]
+		if got, ok := latinBase(r); got != want || ok != wantOK {
+			t.Fatalf("%U: got %q, %v, want %q, %v", r, got, ok, want, wantOK)
+		}
+		if wantOK && foldSlow(string(r)) != want {
+			t.Errorf("%U: the table says %q, decomposition %q", r, want, foldSlow(string(r)))
 		}
 	}
 }

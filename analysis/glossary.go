@@ -1,68 +1,49 @@
 package analysis
 
 import (
-	_ "embed"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/kljensen/snowball/english"
 )
 
-// glossaryText maps common English words of news writing to their French
-// equivalents, one "english: french, french" entry a line. With no
-// translation service offline, it lets an English question reach French
-// passages ("offer" → "offre", "embassy" → "ambassade").
+// The glossary maps common English words of news writing to their French
+// equivalents (glossary_en_fr.txt), and beyond news vocabulary, everyday
+// and casual English and irregular forms (lexicon_en_fr.txt; see its
+// header for source and licence). With no translation service offline, it
+// lets an English question reach French passages ("offer" → "offre",
+// "embassy" → "ambassade").
 //
-//go:embed glossary_en_fr.txt
-var glossaryText string
-
-// lexiconText extends the glossary beyond news vocabulary: everyday and
-// casual English, irregular forms (see its header for source and licence).
-//
-//go:embed lexicon_en_fr.txt
-var lexiconText string
-
-// glossary is parsed on first use and never modified afterwards.
-var glossary = sync.OnceValue(func() dictionary {
-	return parseGlossary(glossaryText + "\n" + lexiconText)
-})
-
-// dictionary finds entries by exact word first, then by English stem, so
+// Its entries are found by exact word first, then by English stem, so
 // that "offered" finds "offer" while words whose stems collide
 // ("customer"/"customs") still get their own entry when spelled as listed.
-// Stemming every entry up front cost most of a CLI answer's start-up, so
-// entries are grouped by their first three letters, which stemming keeps,
-// and only the entries of a word's group are stemmed when it is looked up.
-type dictionary struct {
-	exact map[string][]string
-	// group lists the entries that start with the same three letters.
-	group map[string][]string
+// A word is only compared with the entries that start with its first three
+// letters (which stemming almost always keeps).
+//
+// The files are read at build time, not at start: lexicon_tables.go holds
+// them as sorted tables (glossaryExact, glossaryStems), written by
+// "go generate ./analysis". Parsing and stemming the files was about a
+// fifth of a command-line answer.
+
+//go:generate go test -run TestLexiconTablesUpToDate -update
+
+// A wordTable maps words to lists of words, as sorted arrays the compiler
+// lays out in the binary: nothing is built when citebot starts.
+type wordTable struct {
+	keys  []string // sorted, unique
+	start []uint32 // the words of keys[i] are words[start[i]:start[i+1]]
+	words []string
 }
 
-func parseGlossary(text string) dictionary {
-	n := strings.Count(text, "\n")
-	d := dictionary{exact: make(map[string][]string, n), group: map[string][]string{}}
-	for line := range strings.Lines(text) {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		key, vals, ok := strings.Cut(line, ":")
-		if !ok {
-			continue
-		}
-		key = strings.ToLower(strings.TrimSpace(key))
-		if _, seen := d.exact[key]; !seen {
-			d.group[prefix3(key)] = append(d.group[prefix3(key)], key)
-		}
-		for v := range strings.SplitSeq(vals, ",") {
-			if v = strings.TrimSpace(v); v != "" {
-				d.exact[key] = appendNew(d.exact[key], v)
-			}
-		}
+// lookup returns the words of key, which the caller must not modify, and
+// whether key is in the table.
+func (t wordTable) lookup(key string) ([]string, bool) {
+	i, ok := slices.BinarySearch(t.keys, key)
+	if !ok {
+		return nil, false
 	}
-	return d
+	lo, hi := t.start[i], t.start[i+1]
+	return t.words[lo:hi:hi], true
 }
 
 func prefix3(w string) string {
@@ -71,15 +52,18 @@ func prefix3(w string) string {
 }
 
 // byStem returns the translations of the entries whose English stem is
-// the stem of w, in the order of the file.
-func (d dictionary) byStem(w string) []string {
-	stem := english.Stem(w, true)
+// the stem of w and that start like w, in the order of the files.
+func byStem(w string) []string {
+	keys, _ := glossaryStems.lookup(english.Stem(w, true))
+	p := prefix3(w)
 	var out []string
-	for _, key := range d.group[prefix3(w)] {
-		if english.Stem(key, true) == stem {
-			for _, v := range d.exact[key] {
-				out = appendNew(out, v)
-			}
+	for _, key := range keys {
+		if prefix3(key) != p {
+			continue
+		}
+		fr, _ := glossaryExact.lookup(key)
+		for _, v := range fr {
+			out = appendNew(out, v)
 		}
 	}
 	return out
@@ -93,12 +77,13 @@ func appendNew(list []string, s string) []string {
 }
 
 // Translate returns the French equivalents of an English word, or nil.
+// The caller must not modify the result.
 func Translate(word string) []string {
-	d, w := glossary(), strings.ToLower(word)
-	if fr, ok := d.exact[w]; ok {
+	w := strings.ToLower(word)
+	if fr, ok := glossaryExact.lookup(w); ok {
 		return fr
 	}
-	return d.byStem(w)
+	return byStem(w)
 }
 
 // Expand returns a question with the French equivalents of its English

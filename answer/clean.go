@@ -1,7 +1,6 @@
 package answer
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -12,14 +11,14 @@ import (
 var (
 	// <@123>, <@!123> (user), <@&456> (role), <#789> (channel),
 	// </cmd:123> (slash command), <t:1700000000:R> (timestamp).
-	discordMention = regexp.MustCompile(`<(?:@[!&]?|#|/[\w -]+:|t:)\d+(?::\w)?>`)
+	discordMention = lazyRegexp(`<(?:@[!&]?|#|/[\w -]+:|t:)\d+(?::\w)?>`)
 	// <:name:123> and animated <a:name:123>.
-	customEmoji = regexp.MustCompile(`<a?:\w+:\d+>`)
+	customEmoji = lazyRegexp(`<a?:\w+:\d+>`)
 	// [text](target): the text stays, the target goes.
-	markdownLink = regexp.MustCompile(`\[([^\[\]]*)\]\([^()\s]*(?:\s+"[^"]*")?\)`)
+	markdownLink = lazyRegexp(`\[([^\[\]]*)\]\([^()\s]*(?:\s+"[^"]*")?\)`)
 	// <https://…> autolinks, then bare URLs.
-	autoLink = regexp.MustCompile(`<(?:https?|ftp)://[^>\s]*>`)
-	bareURL  = regexp.MustCompile(`(?:https?|ftp)://\S+|\bwww\.\S+`)
+	autoLink = lazyRegexp(`<(?:https?|ftp)://[^>\s]*>`)
+	bareURL  = lazyRegexp(`(?:https?|ftp)://\S+|\bwww\.\S+`)
 )
 
 // Clean removes chat markup from a question before it is analysed: user,
@@ -27,11 +26,11 @@ var (
 // keeps its text) and bare URLs. Unicode emoji and the words themselves
 // are left alone.
 func Clean(q string) string {
-	q = discordMention.ReplaceAllString(q, " ")
-	q = customEmoji.ReplaceAllString(q, " ")
-	q = markdownLink.ReplaceAllString(q, "$1")
-	q = autoLink.ReplaceAllString(q, " ")
-	q = bareURL.ReplaceAllString(q, " ")
+	q = discordMention().ReplaceAllString(q, " ")
+	q = customEmoji().ReplaceAllString(q, " ")
+	q = markdownLink().ReplaceAllString(q, "$1")
+	q = autoLink().ReplaceAllString(q, " ")
+	q = bareURL().ReplaceAllString(q, " ")
 	return strings.Join(strings.Fields(q), " ")
 }
 

@@ -1,8 +1,6 @@
 package answer
 
 import (
-	"regexp"
-
 	"github.com/citebot/citebot/analysis"
 )
 
@@ -20,15 +18,15 @@ import (
 // conjunction finds "et", "and" or "&" between words; relation finds
 // "entre"/"between" shortly before one.
 var (
-	conjunction = regexp.MustCompile(`(?i)\s(?:et|and|&)\s`)
-	relation    = regexp.MustCompile(`(?i)\b(?:entre|between)(?:\s+\S+){1,5}$`)
+	conjunction = lazyRegexp(`(?i)\s(?:et|and|&)\s`)
+	relation    = lazyRegexp(`(?i)\b(?:entre|between)(?:\s+\S+){1,5}$`)
 )
 
 // distribute returns the two parts of a part that coordinates names, or
 // nil when it does not.
 func distribute(p part) []part {
-	loc := conjunction.FindStringIndex(p.text)
-	if loc == nil || relation.MatchString(p.text[:loc[0]]) {
+	loc := conjunction().FindStringIndex(p.text)
+	if loc == nil || relation().MatchString(p.text[:loc[0]]) {
 		return nil
 	}
 	left, right := p, p

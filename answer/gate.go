@@ -2,7 +2,6 @@ package answer
 
 import (
 	"math"
-	"regexp"
 	"slices"
 
 	"github.com/citebot/citebot/analysis"
@@ -48,7 +47,7 @@ const (
 
 // personalRequest matches questions addressed to the bot about the
 // asker's own needs: "how do I…", "comment je…", "explain…", "tu connais…".
-var personalRequest = regexp.MustCompile(`(?i)^\W*(?:how (?:do|can|should|would) (?:i|we)\b|how to\b|` +
+var personalRequest = lazyRegexp(`(?i)^\W*(?:how (?:do|can|should|would) (?:i|we)\b|how to\b|` +
 	`comment (?:je|on|faire|puis-je)\b|explain\b|explique|tell me\b|dis-moi|give me\b|donne-moi|` +
 	`recommend|conseille|tu connais|vous connaissez|do you know|can you\b|peux-tu|pouvez-vous|` +
 	`(?:write|make|draw|compose|translate|tell) me\b|write (?:a|an)\b|écris|fais-moi|dessine|raconte|traduis|translate\b)`)
@@ -57,7 +56,7 @@ var personalRequest = regexp.MustCompile(`(?i)^\W*(?:how (?:do|can|should|would)
 // question: an opinion on the best of something, a recommendation, or
 // what happens now or next ("the weather tomorrow", "le prix du bitcoin
 // aujourd'hui", "un film pour ce soir").
-var unservable = regexp.MustCompile(`(?i)(?:^|\P{L})(?:best|meilleure?s?|recommande\w*|tomorrow|demain|tonight|ce soir|` +
+var unservable = lazyRegexp(`(?i)(?:^|\P{L})(?:best|meilleure?s?|recommande\w*|tomorrow|demain|tonight|ce soir|` +
 	`this weekend|ce week-?end|today|aujourd['’]hui|right now|en ce moment|weather|météo|meteo)(?:\P{L}|$)`)
 
 // gateEvidence is what the gate saw, for the decision and for tests.
@@ -94,7 +93,7 @@ func measureEvidence(queries []string, passages []retrieval.Result, idf func(str
 		e.asked = e.asked || slices.ContainsFunc(qw, topical)
 		e.known = math.Max(e.known, knownShare(qw, french, idf, words))
 		if i == 0 {
-			e.aside = personalRequest.MatchString(q) || unservable.MatchString(q)
+			e.aside = personalRequest().MatchString(q) || unservable().MatchString(q)
 			e.absentName = slices.ContainsFunc(qw, func(w queryWord) bool {
 				return nameLike(w, q) && !knownWord(w, french, idf, words)
 			})

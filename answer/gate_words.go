@@ -55,7 +55,7 @@ func relatedKnown(related [][]string, idf func(string) (float64, bool)) bool {
 // that the articles are about it, and a year they never give ("le Tour de
 // France 2022") is evidence that they are not.
 func topical(w queryWord) bool {
-	return !lightWords[w.folded] && !cueWords[w.folded]
+	return !lightWords()[w.folded] && !cueWords()[w.folded]
 }
 
 // knownWord reports whether the corpus knows w: as written, by one of
@@ -82,7 +82,7 @@ func knownWord(w queryWord, french bool, idf func(string) (float64, bool), passa
 // in both cases (a capital inside the word, or at its start anywhere but
 // at the start of the question), or is a year.
 func nameLike(w queryWord, q string) bool {
-	if yearRe.MatchString(w.folded) {
+	if yearRe().MatchString(w.folded) {
 		return true
 	}
 	oneCase := !strings.ContainsFunc(q, unicode.IsUpper) || !strings.ContainsFunc(q, unicode.IsLower)

@@ -18,24 +18,24 @@ type head struct {
 // "which"/"what" (and "what is the"), "combien de", "how many", or after
 // the possessive of "what is X's salary".
 var (
-	countHead = regexp.MustCompile(`(?i)\b(?:combien\s+(?:de|d'|d’|des)\s*|how\s+many\s+)(.*)`)
-	whichHead = regexp.MustCompile(`(?i)\b(?:quel|quelle|quels|quelles|which|what)\s+` +
+	countHead = lazyRegexp(`(?i)\b(?:combien\s+(?:de|d'|d’|des)\s*|how\s+many\s+)(.*)`)
+	whichHead = lazyRegexp(`(?i)\b(?:quel|quelle|quels|quelles|which|what)\s+` +
 		`(?:(?:est|sont|etait|était|étaient|sera|seront|is|are|was|were|'s)\s+(?:le|la|l'|l’|les|the|a|an)\s*)?(.*)`)
-	possessiveHead = regexp.MustCompile(`(?i)\bwhat(?:\s+(?:is|was|are|were)|['’]s)\s+(?:\S+\s+){0,3}?\S+['’]s\s+(.*)`)
+	possessiveHead = lazyRegexp(`(?i)\bwhat(?:\s+(?:is|was|are|were)|['’]s)\s+(?:\S+\s+){0,3}?\S+['’]s\s+(.*)`)
 	// "comment s'appelle l'ambassadrice", "what is the name of the event":
 	// the named thing is the noun.
-	nameHead = regexp.MustCompile(`(?i)(?:comment\s+s['’]\s*appelle(?:nt)?|(?:quel|what)\s+(?:est|is)\s+(?:le|the)\s+(?:full\s+)?(?:nom|name)\s+(?:de|d'|du|des|of)|names?\s+of)\s*(?:the|le|la|l'|l’|les)?\s*(.*)`)
+	nameHead = lazyRegexp(`(?i)(?:comment\s+s['’]\s*appelle(?:nt)?|(?:quel|what)\s+(?:est|is)\s+(?:le|the)\s+(?:full\s+)?(?:nom|name)\s+(?:de|d'|du|des|of)|names?\s+of)\s*(?:the|le|la|l'|l’|les)?\s*(.*)`)
 )
 
 // headNoun finds the asked noun of a question, if it has one.
 func headNoun(q string) head {
-	if m := countHead.FindStringSubmatch(q); m != nil {
+	if m := countHead().FindStringSubmatch(q); m != nil {
 		if w := nounAt(m[1], frenchHead(m[0])); w != "" {
 			return head{word: w, counted: true}
 		}
 	}
-	for _, re := range []*regexp.Regexp{nameHead, possessiveHead, whichHead} {
-		if m := re.FindStringSubmatch(q); m != nil {
+	for _, re := range []func() *regexp.Regexp{nameHead, possessiveHead, whichHead} {
+		if m := re().FindStringSubmatch(q); m != nil {
 			if w := nounAt(m[1], frenchHead(m[0])); w != "" {
 				return head{word: w}
 			}
@@ -61,21 +61,21 @@ func nounAt(s string, french bool) string {
 	var group []string
 	for _, t := range analysis.Tokens(s) {
 		w := analysis.Fold(t.Text)
-		if adjectiveSkip[w] && len(group) == 0 {
+		if adjectiveSkip()[w] && len(group) == 0 {
 			continue
 		}
-		if auxiliaries[w] || lightWords[w] || cueWords[w] || analysis.IsStopword(w) {
+		if auxiliaries()[w] || lightWords()[w] || cueWords()[w] || analysis.IsStopword(w) {
 			break
 		}
 		group = append(group, w)
 		_, isAttr := attributeType(w)
-		if french || isAttr || categoryNouns[w] || len(group) == 3 {
+		if french || isAttr || categoryNouns()[w] || len(group) == 3 {
 			break
 		}
 	}
 	// An English participle ends the noun group ("the manor hosting
 	// the summit"): the noun is before it.
-	for len(group) > 1 && !french && participle.MatchString(group[len(group)-1]) {
+	for len(group) > 1 && !french && participle().MatchString(group[len(group)-1]) {
 		group = group[:len(group)-1]
 	}
 	if len(group) == 0 {
@@ -84,4 +84,4 @@ func nounAt(s string, french bool) string {
 	return group[len(group)-1]
 }
 
-var participle = regexp.MustCompile(`^\w{3,}(?:ing|ed)$`)
+var participle = lazyRegexp(`^\w{3,}(?:ing|ed)$`)

@@ -60,7 +60,7 @@ func (m wordMemo) bag(text string) bag {
 		}
 		f := m.form(tok.Text)
 		b.seq = append(b.seq, f.folded)
-		if d, ok := numberValues[f.folded]; ok {
+		if d, ok := numberValues()[f.folded]; ok {
 			b.terms[d] = true // "un dollar" has the "1" of "$1"
 		}
 		if len(f.terms) == 0 {

@@ -1,7 +1,6 @@
 package answer
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -20,18 +19,18 @@ type part struct {
 
 // partBreak is where a second question starts: a question mark, a
 // semicolon or "and"/"et" followed by an interrogative.
-var partBreak = regexp.MustCompile(`(?i)(?:\?|;|,|\s(?:and|et|&))\s+(?:(?:and|et)\s+)?` +
+var partBreak = lazyRegexp(`(?i)(?:\?|;|,|\s(?:and|et|&))\s+(?:(?:and|et)\s+)?` +
 	`(?:(?:by|from|in|on|at|d'ici|depuis|en|à|a|de|sur|pour)\s+)?` +
 	`(?:when|where|who|whom|what|which|how|why|quand|où|qui|quel|quelle|quels|quelles|combien|comment|pourquoi)\b`)
 
 // leadingAnd is the conjunction a following part starts with.
-var leadingAnd = regexp.MustCompile(`(?i)^(?:and|et|&)\s+`)
+var leadingAnd = lazyRegexp(`(?i)^(?:and|et|&)\s+`)
 
 // splitParts cuts a question where a new interrogative starts a clause.
 func splitParts(q string) []string {
 	var out []string
 	for {
-		loc := partBreak.FindStringIndex(q)
+		loc := partBreak().FindStringIndex(q)
 		if loc == nil || loc[0] == 0 {
 			break
 		}
@@ -43,7 +42,7 @@ func splitParts(q string) []string {
 			out = append(out, head)
 		}
 		q = strings.TrimSpace(strings.TrimLeft(q[loc[0]:], "?;, "))
-		q = leadingAnd.ReplaceAllString(q, "")
+		q = leadingAnd().ReplaceAllString(q, "")
 	}
 	return append(out, strings.TrimSpace(q))
 }
@@ -104,7 +103,7 @@ func (p *part) applyHead(w *queryWord, isCounted bool) {
 	if isCounted {
 		// "how many jobs", "combien de postes" count jobs: only the
 		// singular of a type noun ("combien d'argent") asks for it.
-		t, isAttr = attributeTypes[w.folded]
+		t, isAttr = attributeTypes()[w.folded]
 	}
 	switch {
 	case isCounted && !isAttr:
@@ -114,15 +113,15 @@ func (p *part) applyHead(w *queryWord, isCounted bool) {
 		if p.want == anyAnswer || p.want == person || p.want == quantity && t != quantity {
 			p.want = t
 		}
-	case categoryNouns[w.folded]:
+	case categoryNouns()[w.folded]:
 		// The kind of thing asked for: the answer names an instance
 		// without repeating the kind ("which company" → "Synthesia").
 		w.role = attribute
 		switch {
 		case p.want != anyAnswer:
-		case personNouns[w.folded]:
+		case personNouns()[w.folded]:
 			p.want = person
-		case orgNouns[w.folded]:
+		case orgNouns()[w.folded]:
 			p.want = organisation
 		}
 	default:
@@ -155,7 +154,7 @@ func inheritWords(parts []part) []part {
 // priceWords only ask for a sum ("combien coûte", "how much is it
 // worth"): in a question about money the sum answers them. Words that
 // say which sum ("gagner", "earn", "lever") are not among them.
-var priceWords = regexp.MustCompile(`^(?:cout\w*|cost\w*|vaut|valent|valait|valoir|worth|pa(?:y|ie|yer|yed|id)\w*|debours\w*|depens\w*|spend\w*|spent|prix|price)$`)
+var priceWords = lazyRegexp(`^(?:cout\w*|cost\w*|vaut|valent|valait|valoir|worth|pa(?:y|ie|yer|yed|id)\w*|debours\w*|depens\w*|spend\w*|spent|prix|price)$`)
 
 // roleOf tells names and numbers from other words. A word is a name when
 // it is written like one (a capital inside the question, or inside the
@@ -163,9 +162,9 @@ var priceWords = regexp.MustCompile(`^(?:cout\w*|cost\w*|vaut|valent|valait|valo
 // written all in one case, when no lexicon knows it.
 func roleOf(w queryWord, text string, want answerType, proper map[string]bool, oneCase bool) wordRole {
 	switch {
-	case lightWords[w.folded] || cueWords[w.folded] || want == money && priceWords.MatchString(w.folded):
+	case lightWords()[w.folded] || cueWords()[w.folded] || want == money && priceWords().MatchString(w.folded):
 		return light
-	case strings.ContainsFunc(w.folded, unicode.IsDigit) || monthRe.MatchString(w.folded) || weekdayRe.MatchString(w.folded):
+	case strings.ContainsFunc(w.folded, unicode.IsDigit) || monthRe().MatchString(w.folded) || weekdayRe().MatchString(w.folded):
 		return specific
 	case w.folded == "us" && w.text != "US": // the pronoun, not the country
 		return soft

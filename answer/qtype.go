@@ -47,12 +47,12 @@ const typeBonus = 1.15
 // typeCue is a pattern of a question, folded (see analysis.Fold) with
 // single spaces, and the type it asks for; the first that matches wins.
 type typeCue struct {
-	re *regexp.Regexp
+	re func() *regexp.Regexp
 	t  answerType
 }
 
 func cue(pattern string, t answerType) typeCue {
-	return typeCue{regexp.MustCompile(`(?:^|\W)(?:` + pattern + `)(?:\W|$)`), t}
+	return typeCue{lazyRegexp(`(?:^|\W)(?:` + pattern + `)(?:\W|$)`), t}
 }
 
 var typeCues = []typeCue{
@@ -78,10 +78,10 @@ var typeCues = []typeCue{
 func questionType(q string) answerType {
 	folded, lower := analysis.Fold(q), strings.ToLower(q)
 	for _, c := range typeCues {
-		if !c.re.MatchString(folded) && (c.t != place || !whereRe.MatchString(lower)) {
+		if !c.re().MatchString(folded) && (c.t != place || !whereRe().MatchString(lower)) {
 			continue
 		}
-		if c.t == quantity && moneyCue.MatchString(folded) {
+		if c.t == quantity && moneyCue().MatchString(folded) {
 			return money
 		}
 		return c.t
@@ -89,10 +89,10 @@ func questionType(q string) answerType {
 	return anyAnswer
 }
 
-var whereRe = regexp.MustCompile(`(?:^|\PL)où(?:\PL|$)`)
+var whereRe = lazyRegexp(`(?:^|\PL)où(?:\PL|$)`)
 
 // moneyCue marks a "how much" question about a sum of money.
-var moneyCue = regexp.MustCompile(`(?:^|\W)(?:argent|money|leve|lever|levee|raise|raised|invest\w*|cout\w*|cost\w*|pay\w*|pai\w*|` +
+var moneyCue = lazyRegexp(`(?:^|\W)(?:argent|money|leve|lever|levee|raise|raised|invest\w*|cout\w*|cost\w*|pay\w*|pai\w*|` +
 	`depens\w*|spend\w*|spent|gagne\w*|earn\w*|salaire|salary|wage\w*|paid|debours\w*|fund\w*|financ\w*|budget|` +
 	`vaut|valent|valait|worth|valu\w*|valoris\w*|prix|price|dollars?|euros?|livres|pounds?)(?:\W|$)`)
 
@@ -106,21 +106,21 @@ const (
 )
 
 var (
-	yearRe     = regexp.MustCompile(`(?:^|\D)(?:19|20)\d\d(?:\D|$)`)
-	percentRe  = regexp.MustCompile(`\d\s*%|\bpour ?cent\b|\bpercent\b`)
-	currencyRe = regexp.MustCompile(`[$€£]|\b(?:dollars?|euros?|livres?|sterling|pounds?|usd|eur|gbp|bn|milliards?|billions?)\b`)
-	monthRe    = regexp.MustCompile(`\b(?:` + months + `)\b`)
-	weekdayRe  = regexp.MustCompile(`\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|` +
+	yearRe     = lazyRegexp(`(?:^|\D)(?:19|20)\d\d(?:\D|$)`)
+	percentRe  = lazyRegexp(`\d\s*%|\bpour ?cent\b|\bpercent\b`)
+	currencyRe = lazyRegexp(`[$€£]|\b(?:dollars?|euros?|livres?|sterling|pounds?|usd|eur|gbp|bn|milliards?|billions?)\b`)
+	monthRe    = lazyRegexp(`\b(?:` + months + `)\b`)
+	weekdayRe  = lazyRegexp(`\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|` +
 		`monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b`)
-	relativeRe = regexp.MustCompile(`\b(?:hier|demain|aujourd'hui|d'ici|prochaine?s?|derniere?s?|ce mois|` +
+	relativeRe = lazyRegexp(`\b(?:hier|demain|aujourd'hui|d'ici|prochaine?s?|derniere?s?|ce mois|` +
 		`cette annee|fin \d|debut \d|yesterday|tomorrow|today|next|last|by \d)\b`)
-	calendarRe = regexp.MustCompile(`\b\d{1,2}(?:er)? (?:` + months + `)\b|\b(?:` + months + `) \d{1,2}\b|\b\d{1,2}/\d{1,2}\b`)
-	timeUnitRe = regexp.MustCompile(`\b(?:ans?|annees?|mois|jours?|semaines?|heures?|minutes?|decennies?|` +
+	calendarRe = lazyRegexp(`\b\d{1,2}(?:er)? (?:` + months + `)\b|\b(?:` + months + `) \d{1,2}\b|\b\d{1,2}/\d{1,2}\b`)
+	timeUnitRe = lazyRegexp(`\b(?:ans?|annees?|mois|jours?|semaines?|heures?|minutes?|decennies?|` +
 		`years?|months?|days?|weeks?|hours?|decades?)\b`)
-	ordinalRe = regexp.MustCompile(`\b(?:premier|premiere|deuxieme|second|seconde|troisieme|quatrieme|` +
+	ordinalRe = lazyRegexp(`\b(?:premier|premiere|deuxieme|second|seconde|troisieme|quatrieme|` +
 		`cinquieme|dixieme|\d+e|\d+eme|1er|first|third|fourth|fifth|\d+(?:st|nd|rd|th)|top)\b`)
-	oneUnitRe = regexp.MustCompile(`\b(?:un|une|one|a)\s+(?:dollar|euro|livre|pound)s?\b`)
-	numberRe  = regexp.MustCompile(`\d|\b(?:` + numberWords + `)\b`)
+	oneUnitRe = lazyRegexp(`\b(?:un|une|one|a)\s+(?:dollar|euro|livre|pound)s?\b`)
+	numberRe  = lazyRegexp(`\d|\b(?:` + numberWords + `)\b`)
 )
 
 // fits reports whether a sentence, folded, holds an answer of type t.
@@ -129,24 +129,24 @@ var (
 func (t answerType) fits(folded string) bool {
 	switch t {
 	case quantity:
-		return numberRe.MatchString(folded)
+		return numberRe().MatchString(folded)
 	case money:
-		return currencyRe.MatchString(folded) && (numberRe.MatchString(folded) || oneUnitRe.MatchString(folded))
+		return currencyRe().MatchString(folded) && (numberRe().MatchString(folded) || oneUnitRe().MatchString(folded))
 	case percent:
-		return percentRe.MatchString(folded)
+		return percentRe().MatchString(folded)
 	case year:
-		return yearRe.MatchString(folded)
+		return yearRe().MatchString(folded)
 	case calendar:
-		return calendarRe.MatchString(folded)
+		return calendarRe().MatchString(folded)
 	case month:
-		return monthRe.MatchString(folded)
+		return monthRe().MatchString(folded)
 	case moment:
-		return yearRe.MatchString(folded) || monthRe.MatchString(folded) || weekdayRe.MatchString(folded) ||
-			relativeRe.MatchString(folded)
+		return yearRe().MatchString(folded) || monthRe().MatchString(folded) || weekdayRe().MatchString(folded) ||
+			relativeRe().MatchString(folded)
 	case duration:
-		return timeUnitRe.MatchString(folded)
+		return timeUnitRe().MatchString(folded)
 	case rank:
-		return ordinalRe.MatchString(folded)
+		return ordinalRe().MatchString(folded)
 	}
 	return false
 }

@@ -1,7 +1,6 @@
 package answer
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -27,14 +26,14 @@ func (r reading) holds(p part, a analysedUnit) bool {
 	case role:
 		return hasTitle(a.bag, p)
 	case reason:
-		return reasonRe.MatchString(analysis.Fold(a.text))
+		return reasonRe().MatchString(analysis.Fold(a.text))
 	case count:
-		return numberRe.MatchString(analysis.Fold(a.text))
+		return numberRe().MatchString(analysis.Fold(a.text))
 	}
 	return p.want.fits(analysis.Fold(a.text))
 }
 
-var reasonRe = regexp.MustCompile(`\b(?:pour|afin|car|parce|grace|objectif|vise|visant|permettre|permet|` +
+var reasonRe = lazyRegexp(`\b(?:pour|afin|car|parce|grace|objectif|vise|visant|permettre|permet|` +
 	`because|so that|in order|aim|goal)\b`)
 
 // minNameIDF keeps out names most passages share ("IA" in a corpus about
@@ -99,7 +98,7 @@ func hasTitle(b bag, p part) bool {
 		asked[w.folded] = true
 	}
 	for _, t := range b.seq {
-		if titleWords[t] && !asked[t] {
+		if titleWords()[t] && !asked[t] {
 			return true
 		}
 	}
@@ -137,8 +136,8 @@ func isNumber(tok string) bool {
 	if tok == "un" || tok == "une" || tok == "one" {
 		return false
 	}
-	_, ok := numberValues[tok]
-	return ok || numberRe.MatchString(tok)
+	_, ok := numberValues()[tok]
+	return ok || numberRe().MatchString(tok)
 }
 
 // properWords are the folded words the passages write as names: with a

@@ -1,17 +1,25 @@
 package answer
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // Word lists of the reader, folded. They describe how questions are asked
 // in French and English, not what the articles say, so they hold for any
 // corpus of news in these languages.
 
-func set(words string) map[string]bool {
-	out := map[string]bool{}
-	for _, w := range strings.Fields(words) {
-		out[w] = true
-	}
-	return out
+// set returns the set of words, built on first use: a start of citebot
+// that answers no question ("citebot --help", "citebot sources") does not
+// pay for the reader's vocabulary.
+func set(words string) func() map[string]bool {
+	return sync.OnceValue(func() map[string]bool {
+		out := map[string]bool{}
+		for _, w := range strings.Fields(words) {
+			out[w] = true
+		}
+		return out
+	})
 }
 
 // cueWords are the interrogatives and question scaffolding that say what
@@ -35,31 +43,33 @@ var lightWords = set(`dire dit dis disent declare declarer say says said tell to
 
 // attributeTypes are nouns that ask for a value of some type: "quel est le
 // montant" wants a sum whatever the word the article uses for it.
-var attributeTypes = map[string]answerType{
-	"montant": money, "amount": money, "prix": money, "price": money, "cout": money, "cost": money,
-	"budget": money, "salaire": money, "salary": money, "remuneration": money, "valeur": money, "value": money,
-	"valorisation": money, "valuation": money, "somme": money, "sum": money, "investissement": money,
-	"investment": money, "argent": money, "money": money, "fonds": money, "funds": money, "chiffre": quantity, "nombre": quantity, "number": quantity, "total": quantity, "taille": quantity, "size": quantity, "ampleur": quantity,
-	"poids": quantity, "volume": quantity,
-	"pourcentage": percent, "percentage": percent, "taux": percent, "rate": percent, "part": percent,
-	"share": percent, "date": moment, "annee": year, "year": year, "jour": moment, "day": moment,
-	"mois": month, "month": month, "deadline": moment, "echeance": moment, "calendrier": moment, "moment": moment, "epoque": moment, "duree": duration,
-	"periode": duration, "period": duration, "delai": duration, "rang": rank, "classement": rank,
-	"ranking": rank, "role": role, "fonction": role, "poste": role, "post": role, "position": role,
-	"titre": role, "title": role, "job": role, "metier": role, "nom": name, "name": name, "names": name,
-	"noms": name, "lieu": place, "place": place, "endroit": place, "ville": place, "town": place,
-	"city": place, "pays": place, "country": place, "region": place, "capitale": place, "capital": place,
-}
+var attributeTypes = sync.OnceValue(func() map[string]answerType {
+	return map[string]answerType{
+		"montant": money, "amount": money, "prix": money, "price": money, "cout": money, "cost": money,
+		"budget": money, "salaire": money, "salary": money, "remuneration": money, "valeur": money, "value": money,
+		"valorisation": money, "valuation": money, "somme": money, "sum": money, "investissement": money,
+		"investment": money, "argent": money, "money": money, "fonds": money, "funds": money, "chiffre": quantity, "nombre": quantity, "number": quantity, "total": quantity, "taille": quantity, "size": quantity, "ampleur": quantity,
+		"poids": quantity, "volume": quantity,
+		"pourcentage": percent, "percentage": percent, "taux": percent, "rate": percent, "part": percent,
+		"share": percent, "date": moment, "annee": year, "year": year, "jour": moment, "day": moment,
+		"mois": month, "month": month, "deadline": moment, "echeance": moment, "calendrier": moment, "moment": moment, "epoque": moment, "duree": duration,
+		"periode": duration, "period": duration, "delai": duration, "rang": rank, "classement": rank,
+		"ranking": rank, "role": role, "fonction": role, "poste": role, "post": role, "position": role,
+		"titre": role, "title": role, "job": role, "metier": role, "nom": name, "name": name, "names": name,
+		"noms": name, "lieu": place, "place": place, "endroit": place, "ville": place, "town": place,
+		"city": place, "pays": place, "country": place, "region": place, "capitale": place, "capital": place,
+	}
+})
 
 // attributeType returns the type a noun asks for, in the singular or the
 // plural ("quels montants", "what sums"), and whether it asks for one.
 func attributeType(folded string) (answerType, bool) {
-	if t, ok := attributeTypes[folded]; ok {
+	if t, ok := attributeTypes()[folded]; ok {
 		return t, true
 	}
 	for _, plural := range []string{"s", "x"} {
 		if one, ok := strings.CutSuffix(folded, plural); ok && len(one) > 2 {
-			if t, ok := attributeTypes[one]; ok {
+			if t, ok := attributeTypes()[one]; ok {
 				return t, true
 			}
 		}
@@ -119,11 +129,13 @@ var auxiliaries = set(`is are was were be been do does did will would can could 
 
 // numberValues maps number words to digits, so that "$1" meets "un
 // dollar" and "20 times" meets "par vingt".
-var numberValues = map[string]string{
-	"un": "1", "une": "1", "one": "1", "deux": "2", "two": "2", "trois": "3", "three": "3", "quatre": "4",
-	"four": "4", "cinq": "5", "five": "5", "six": "6", "sept": "7", "seven": "7", "huit": "8", "eight": "8",
-	"neuf": "9", "nine": "9", "dix": "10", "ten": "10", "douze": "12", "twelve": "12", "quinze": "15",
-	"fifteen": "15", "vingt": "20", "twenty": "20", "twentyfold": "20", "trente": "30", "thirty": "30",
-	"quarante": "40", "forty": "40", "cinquante": "50", "fifty": "50", "cent": "100", "hundred": "100",
-	"mille": "1000", "thousand": "1000", "tenfold": "10", "twofold": "2", "threefold": "3",
-}
+var numberValues = sync.OnceValue(func() map[string]string {
+	return map[string]string{
+		"un": "1", "une": "1", "one": "1", "deux": "2", "two": "2", "trois": "3", "three": "3", "quatre": "4",
+		"four": "4", "cinq": "5", "five": "5", "six": "6", "sept": "7", "seven": "7", "huit": "8", "eight": "8",
+		"neuf": "9", "nine": "9", "dix": "10", "ten": "10", "douze": "12", "twelve": "12", "quinze": "15",
+		"fifteen": "15", "vingt": "20", "twenty": "20", "twentyfold": "20", "trente": "30", "thirty": "30",
+		"quarante": "40", "forty": "40", "cinquante": "50", "fifty": "50", "cent": "100", "hundred": "100",
+		"mille": "1000", "thousand": "1000", "tenfold": "10", "twofold": "2", "threefold": "3",
+	}
+})

@@ -1,7 +1,6 @@
 package answer
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/citebot/citebot/analysis"
@@ -71,7 +70,7 @@ func questionWords(q string, idf func(string) (float64, bool)) []queryWord {
 				terms = append(terms, analysis.WordTerms(fr)...)
 			}
 		}
-		if n := thousandsSep.ReplaceAllString(folded, "$1$2"); n != folded {
+		if n := thousandsSep().ReplaceAllString(folded, "$1$2"); n != folded {
 			terms = append(terms, n) // "1,000" is the "1 000" of the articles
 		}
 		w.terms = terms
@@ -114,7 +113,7 @@ func phraseSynonyms(toks []analysis.Token) map[int][][]string {
 }
 
 // thousandsSep is a thousands separator inside a number: "1,000", "1.000".
-var thousandsSep = regexp.MustCompile(`(\d)[,.](\d{3})\b`)
+var thousandsSep = lazyRegexp(`(\d)[,.](\d{3})\b`)
 
 // relatedTerms are the terms of the synonyms and aliases of words.
 func relatedTerms(words []string) [][]string {

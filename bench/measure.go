@@ -62,6 +62,11 @@ type Result struct {
 	IndexPeakRSS int64   `json:"index_peak_rss_bytes"`
 	IndexBytes   int64   `json:"index_bytes"`
 	LoadSeconds  float64 `json:"load_seconds"`
+	// FirstQueryMs is the first question after the load, which makes the
+	// chromem-go collections of the lists it probes; FillSeconds is then
+	// making all the others (Index.Fill).
+	FirstQueryMs float64 `json:"first_query_ms"`
+	FillSeconds  float64 `json:"fill_seconds"`
 
 	// Lists is the number of lists of the clustered index (0: one
 	// collection); NProbe how many a search scans by default (-1: all).
@@ -89,16 +94,21 @@ type Result struct {
 	HybridRecall float64 `json:"hybrid_recall_at_10"`
 	Sweep        []Probe `json:"sweep,omitempty"`
 
-	// HeapInuse and RSS are read after the persisted index is loaded.
+	// HeapInuse and RSS are read after the persisted index is loaded and
+	// every list filled.
 	HeapInuse uint64 `json:"heap_inuse_bytes"`
 	RSS       int64  `json:"rss_bytes"`
 	// IndexHeap is the heap the loaded index added; PerChunkBeyondVector
-	// is that per chunk. The vectors and the documents' texts are not in
-	// it: they are the mapped data file (page cache, counted in RSS).
-	// TextPerChunk is about what the texts add to each chunk there.
+	// is that per chunk. The vectors, the BM25 postings and the
+	// documents' texts are not in it: they are the mapped data file (page
+	// cache, counted in RSS). TextPerChunk is about what the texts add to
+	// each chunk there, MappedPerChunk what the index on disk holds beyond
+	// the vectors (postings, texts, the manifest), per chunk.
 	IndexHeap            int64   `json:"index_heap_bytes"`
 	PerChunkBeyondVector float64 `json:"per_chunk_beyond_vector_bytes"`
 	TextPerChunk         float64 `json:"text_per_chunk_bytes"`
+	MappedPerChunk       float64 `json:"mapped_per_chunk_bytes"`
+	heapBefore           uint64
 
 	// PipelineP50Ms is question to prompt-ready on the built-in corpus
 	// (see Pipeline); it does not depend on the size and is measured once.

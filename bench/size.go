@@ -41,8 +41,12 @@ func measureSize(ctx context.Context, n int, name string, cfg Config, progress f
 	if err != nil {
 		return r, err
 	}
+	qs := Questions(cfg.Queries, cfg.Seed+1)
+	if err := r.warm(ctx, ix, qs[0], corpusDir, indexDir); err != nil {
+		return r, err
+	}
 	progress(fmt.Sprintf("size %d, %s embedder: %d lists; timing questions, exhaustive searches and floors", n, name, ix.Lists()))
-	if err := r.timeQueries(ctx, ix, Questions(cfg.Queries, cfg.Seed+1), cfg.NProbes); err != nil {
+	if err := r.timeQueries(ctx, ix, qs, cfg.NProbes); err != nil {
 		return r, err
 	}
 	runtime.KeepAlive(ix)
@@ -76,7 +80,7 @@ func (r *Result) index(ctx context.Context, corpusDir, indexDir string, opts ret
 // load opens the index of the unchanged corpus again, timing what a
 // command does before it can answer: listing the corpus and loading.
 func (r *Result) load(ctx context.Context, corpusDir string, opts retrieval.Options) (*retrieval.Index, error) {
-	before := settledHeap()
+	r.heapBefore = settledHeap()
 	start := time.Now()
 	files, _, err := corpus.ScanDir(corpusDir)
 	if err != nil {
@@ -90,20 +94,38 @@ func (r *Result) load(ctx context.Context, corpusDir string, opts retrieval.Opti
 	if !st.Loaded || st.Embedded > 0 || st.Read > 0 || st.Saved {
 		return nil, fmt.Errorf("load: got %+v, want the persisted index reused, no file read", st)
 	}
+	r.Lists, r.NProbe = ix.Lists(), ix.NProbe()
+	return ix, nil
+}
+
+// warm times the first question after the load, which makes the
+// chromem-go collections of the lists it probes, then makes all the
+// others, and measures the memory of the whole index.
+func (r *Result) warm(ctx context.Context, ix *retrieval.Index, q, corpusDir, indexDir string) error {
+	start := time.Now()
+	if _, err := ix.Search(ctx, q, K); err != nil {
+		return err
+	}
+	r.FirstQueryMs = ms(time.Since(start))
+	start = time.Now()
+	if err := ix.Fill(); err != nil {
+		return err
+	}
+	r.FillSeconds = time.Since(start).Seconds()
 	r.HeapInuse = settledHeap()
 	r.RSS = procStatus("VmRSS:")
-	r.IndexHeap = int64(r.HeapInuse) - int64(before)
+	r.IndexHeap = int64(r.HeapInuse) - int64(r.heapBefore)
 	// The vectors are the mapped data file, not heap: everything the heap
 	// gained is beyond them.
 	r.PerChunkBeyondVector = float64(r.IndexHeap) / float64(r.Chunks)
 	// The documents' texts are about the corpus files' bytes.
 	text, err := dirSize(corpusDir)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	r.TextPerChunk = float64(text) / float64(r.Chunks)
-	r.Lists, r.NProbe = ix.Lists(), ix.NProbe()
-	return ix, nil
+	r.MappedPerChunk = float64(r.IndexBytes-int64(4*r.Dim*r.Chunks)) / float64(r.Chunks)
+	return nil
 }
 
 // settledHeap is the heap in use after a full collection, with freed pages

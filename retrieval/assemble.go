@@ -116,32 +116,39 @@ func (a *assembly) embed(ctx context.Context, emb Embedder, chunks []corpus.Chun
 	if l, ok := emb.(localEmbedder); ok && l.Local() {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	results := make([]chan error, n)
+	results := make([]chan batchDone, n)
 	for i := range results {
-		results[i] = make(chan error, 1)
+		results[i] = make(chan batchDone, 1)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	next := atomic.Int64{}
 	next.Store(1) // the first batch is embedded alone: it sets the dimension
+	own := newBatcher(emb)
 	for i := range n {
 		if i == 1 {
 			for range workers {
 				go func() {
+					b := newBatcher(emb)
 					for j := int(next.Add(1) - 1); j < n; j = int(next.Add(1) - 1) {
-						results[j] <- a.embedBatch(ctx, emb, j*batch, part(j))
+						results[j] <- b.embed(ctx, a, j*batch, part(j))
 					}
 				}()
 			}
 		}
 		if i == 0 || workers == 0 {
-			results[i] <- a.embedBatch(ctx, emb, i*batch, part(i))
+			results[i] <- own.embed(ctx, a, i*batch, part(i))
 		}
-		if err := <-results[i]; err != nil {
-			return err
+		done := <-results[i]
+		if done.err != nil {
+			return done.err
 		}
 		for j, c := range part(i) {
-			a.lex.add(a.targets[i*batch+j], c.Text)
+			if done.terms != nil {
+				a.lex.addCounts(a.targets[i*batch+j], done.terms[j])
+			} else {
+				a.lex.add(a.targets[i*batch+j], c.Text)
+			}
 		}
 		if progress != nil {
 			progress(i*batch+len(part(i)), len(chunks))
@@ -154,46 +161,35 @@ func (a *assembly) embed(ctx context.Context, emb Embedder, chunks []corpus.Chun
 // which indexing may then call from several goroutines at once.
 type localEmbedder interface{ Local() bool }
 
-// embedBatch embeds the chunks whose targets start at first.
-func (a *assembly) embedBatch(ctx context.Context, emb Embedder, first int, chunks []corpus.Chunk) error {
-	texts := make([]string, len(chunks))
-	for i, c := range chunks {
-		texts[i] = c.Text
-	}
-	vecs, err := emb.Embed(ctx, texts)
-	if err != nil {
-		return fmt.Errorf("embed passages: %w", err)
-	}
-	if len(vecs) != len(chunks) {
-		return fmt.Errorf("embedder returned %d vectors for %d passages", len(vecs), len(chunks))
-	}
-	for i, v := range vecs {
-		if err := a.put(a.targets[first+i], v); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // put stores v, normalised, as row r.
 func (a *assembly) put(r int, v []float32) error {
-	if a.vecs == nil {
-		if len(v) == 0 {
-			return fmt.Errorf("embedder returned an empty vector")
-		}
-		a.allocate(len(v))
-	}
-	if len(v) != a.dim {
-		return fmt.Errorf("embedder returned a vector of %d dimensions where the index has %d; remove the index directory to rebuild it", len(v), a.dim)
+	if err := a.shape(len(v)); err != nil {
+		return err
 	}
 	normalizeInto(a.vecs[r*a.dim:(r+1)*a.dim], v)
 	return nil
 }
 
+// shape allocates the vectors for vectors of dim values when nothing set
+// their dimension yet (the first batch, embedded alone, does), and checks
+// that dim is theirs.
+func (a *assembly) shape(dim int) error {
+	if a.vecs == nil {
+		if dim == 0 {
+			return fmt.Errorf("embedder returned an empty vector")
+		}
+		a.allocate(dim)
+	}
+	if dim != a.dim {
+		return fmt.Errorf("embedder returned a vector of %d dimensions where the index has %d; remove the index directory to rebuild it", dim, a.dim)
+	}
+	return nil
+}
+
 // lexicon returns the finished BM25 index.
-func (a *assembly) lexicon() *bm25 {
+func (a *assembly) lexicon() (*bm25, error) {
 	if a.reuseAll {
-		return a.prevLex
+		return a.prevLex, nil
 	}
 	return a.lex.finish()
 }
@@ -203,20 +199,25 @@ func (a *assembly) lexicon() *bm25 {
 // consider normalised would be copied, doubling the memory of the index. A
 // zero vector becomes the first axis, matching nothing in particular.
 func normalizeInto(dst, v []float32) {
+	copy(dst, v)
 	var sq float64
-	for _, x := range v {
+	for _, x := range dst {
 		sq += float64(x) * float64(x)
 	}
+	normalizeInPlace(dst, sq)
+}
+
+// normalizeInPlace is normalizeInto for a vector already in place, whose
+// sum of squares, computed as normalizeInto does, is sq.
+func normalizeInPlace(v []float32, sq float64) {
 	norm := math.Sqrt(sq)
 	switch {
 	case norm == 0:
-		clear(dst)
-		dst[0] = 1
-	case math.Abs(norm-1) < 1e-7:
-		copy(dst, v)
-	default:
+		clear(v)
+		v[0] = 1
+	case !(math.Abs(norm-1) < 1e-7): // as written, so that NaN rescales as before
 		for i, x := range v {
-			dst[i] = float32(float64(x) / norm)
+			v[i] = float32(float64(x) / norm)
 		}
 	}
 }

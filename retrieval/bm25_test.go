@@ -22,7 +22,11 @@ func newBM25(texts []string) *bm25 {
 	for i, t := range texts {
 		b.add(i, t)
 	}
-	return b.finish()
+	ix, err := b.finish()
+	if err != nil {
+		panic(err)
+	}
+	return ix
 }
 
 func TestBM25Ranking(t *testing.T) {

@@ -127,8 +127,8 @@ func TestListEmptiedByDeletions(t *testing.T) {
 		}
 	}
 	after, st, _ := openClustered(t, dir, kept, clusterMin, 0)
-	if st.Clustered != "" || after.cols[emptied].Count() != 0 {
-		t.Fatalf("got %+v and %d chunks in list %d, want it empty and the clustering kept", st, after.cols[emptied].Count(), emptied)
+	if st.Clustered != "" || len(after.lists[emptied].rows) != 0 {
+		t.Fatalf("got %+v and %d chunks in list %d, want it empty and the clustering kept", st, len(after.lists[emptied].rows), emptied)
 	}
 	flat, _, _ := openClustered(t, "", kept, -1, 0)
 	sameVectorRanking(t, after.WithNProbe(Exhaustive), flat, clusterQueries...)

@@ -46,7 +46,7 @@ func decodeData(b []byte) (*stored, error) {
 		return nil, fmt.Errorf("%w: %d rows of %d dimensions in %d bytes", errFormat, s.rows, s.dim, size)
 	}
 	end := 16 + 4*s.rows*s.dim
-	s.vecs = floatsOf(b[16:end])
+	s.vecs = wordsOf[float32](b[16:end])
 	parts, err := sections(b[end:])
 	if err != nil {
 		return nil, err
@@ -87,23 +87,6 @@ func sections(b []byte) ([3][]byte, error) {
 		return out, fmt.Errorf("%w: %d bytes outside the sections", errFormat, len(rest))
 	}
 	return out, nil
-}
-
-// floatsOf returns the little-endian float32 of b: b itself, viewed as
-// floats, where the machine is little-endian, else a converted copy.
-func floatsOf(b []byte) []float32 {
-	n := len(b) / 4
-	if n == 0 {
-		return []float32{}
-	}
-	if littleEndian && uintptr(unsafe.Pointer(&b[0]))%4 == 0 {
-		return unsafe.Slice((*float32)(unsafe.Pointer(&b[0])), n)
-	}
-	out := make([]float32, n)
-	for i := range out {
-		out[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
-	}
-	return out
 }
 
 // decoder reads uvarints, strings and floats from memory. Its first error
@@ -176,34 +159,42 @@ func (d *decoder) floats(n int) []float32 {
 	return out
 }
 
+// lexicon takes the BM25 index from the terms section as it is laid out
+// (see format.go): the lengths, offsets and postings are the section's
+// own bytes where the machine allows it, and are checked, not copied.
 func (d *decoder) lexicon(rows int) *bm25 {
-	lex := &bm25{lengths: make([]int32, rows)}
-	for i := range lex.lengths {
-		lex.lengths[i] = int32(d.count(math.MaxInt32))
+	lex := &bm25{lengths: fixed[int32](d, rows)}
+	n := 0
+	if c := fixed[uint32](d, 1); len(c) == 1 {
+		n = int(c[0])
 	}
-	nTerms := d.count(len(d.b))
-	lex.postings = make(map[string][]posting, nTerms)
-	for range nTerms {
-		term := d.str()
-		count := d.count(rows)
-		ps := make([]posting, count)
-		doc := int64(0)
-		for i := range ps {
-			gap, tf := d.count(rows), d.count(math.MaxInt32)
-			doc += int64(gap)
-			if d.err != nil || doc >= int64(rows) || (i > 0 && gap == 0) || tf == 0 {
-				d.fail("postings of %q", term)
-				return nil
-			}
-			ps[i] = posting{doc: int32(doc), tf: int32(tf)}
-		}
-		lex.postings[term] = ps
+	lex.termEnd, lex.postEnd = fixed[uint32](d, n), fixed[uint32](d, n)
+	if d.err != nil {
+		return nil
+	}
+	if n > 0 {
+		lex.posts = fixed[posting](d, int(lex.postEnd[n-1]))
+		lex.terms = stringOf(d.bytes(int(lex.termEnd[n-1])))
 	}
 	if d.err != nil {
 		return nil
 	}
+	if err := lex.check(); err != nil {
+		d.fail("%v", err)
+		return nil
+	}
 	lex.prepare()
 	return lex
+}
+
+// fixed reads n values of T stored as little-endian words (see wordsOf).
+func fixed[T word](d *decoder, n int) []T {
+	size := int(unsafe.Sizeof(*new(T)))
+	if n < 0 || n > len(d.b)/size {
+		d.fail("%d values of %d bytes wanted, %d bytes left", n, size, len(d.b))
+		return nil
+	}
+	return wordsOf[T](d.bytes(n * size))
 }
 
 // documents decodes the documents, whose chunks must tile the rows.

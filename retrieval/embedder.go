@@ -67,32 +67,77 @@ func (h *Hashed) Fingerprint() string {
 // Embed implements Embedder for passages: term frequencies only.
 func (h *Hashed) Embed(ctx context.Context, texts []string) ([][]float32, error) {
 	out := make([][]float32, len(texts))
-	// Words repeat across passages: analysing each distinct word once per
-	// call (stemming and folding dominate indexing time) gives the same
-	// vectors several times faster.
-	cache := map[string]wordFeatures{}
+	s := h.session()
 	for i, t := range texts {
 		if i%256 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		out[i] = h.vector(t, nil, cache)
+		out[i] = make([]float32, h.Dim)
+		s.embed(out[i], t)
 	}
 	return out, nil
+}
+
+// hashedSession embeds passages one after the other on one goroutine,
+// remembering each distinct word's features (stemming and folding
+// dominate indexing time, and words repeat across passages) and reusing
+// its accumulator: indexing keeps one a core for all its batches.
+type hashedSession struct {
+	h      *Hashed
+	cache  map[string]wordFeatures
+	acc    []float64
+	counts map[string]int
+}
+
+// maxCachedWords bounds a session's memory on a corpus of many distinct
+// words: past it, the cache starts again.
+const maxCachedWords = 1 << 17
+
+func (h *Hashed) session() *hashedSession {
+	return &hashedSession{h: h, cache: map[string]wordFeatures{}, acc: make([]float64, h.Dim), counts: map[string]int{}}
+}
+
+// termCount is how many times a passage has a BM25 term.
+type termCount struct {
+	term string
+	tf   int32
+}
+
+// embed writes the passage vector of text into v (h.Dim values), and
+// returns the sum of the squares of its values as normalizeInto computes
+// it, and the passage's BM25 terms with their counts (those
+// bm25Builder.add would count: the same words give the same terms), so
+// that indexing reads each passage once.
+func (s *hashedSession) embed(v []float32, text string) (float64, []termCount) {
+	if len(s.cache) > maxCachedWords {
+		clear(s.cache)
+	}
+	clear(s.acc)
+	clear(s.counts)
+	s.h.accumulate(s.acc, text, nil, s.cache, s.counts)
+	terms := make([]termCount, 0, len(s.counts))
+	for t, n := range s.counts {
+		terms = append(terms, termCount{t, int32(n)})
+	}
+	return s.h.finish(v, s.acc, true), terms
 }
 
 // EmbedQuery embeds a question with each word's features weighted by
 // weight(term) squared: the query carries the IDF that passage vectors leave
 // out. weight receives the word's first stem.
 func (h *Hashed) EmbedQuery(text string, weight func(term string) float64) []float32 {
-	return h.vector(text, weight, nil)
+	acc, v := make([]float64, h.Dim), make([]float32, h.Dim)
+	h.accumulate(acc, text, weight, nil, nil)
+	h.finish(v, acc, weight == nil)
+	return v
 }
 
-// vector accumulates the features of text. Each word contributes its stems
-// with weight 1 and its n-grams with a total squared weight of 1, so a
-// word's spelling counts as much as its stem. cache, when not nil, keeps
-// each word's features for the next texts.
-func (h *Hashed) vector(text string, weight func(string) float64, cache map[string]wordFeatures) []float32 {
-	acc := make([]float64, h.Dim)
+// accumulate adds the features of text to acc. Each word contributes its
+// stems with weight 1 and its n-grams with a total squared weight of 1, so
+// a word's spelling counts as much as its stem. cache, when not nil, keeps
+// each word's features for the next texts; counts, when not nil, counts
+// the words' terms.
+func (h *Hashed) accumulate(acc []float64, text string, weight func(string) float64, cache map[string]wordFeatures, counts map[string]int) {
 	for _, tok := range analysis.Tokens(text) {
 		f, ok := cache[tok.Text]
 		if !ok {
@@ -104,9 +149,14 @@ func (h *Hashed) vector(text string, weight func(string) float64, cache map[stri
 		if len(f.stems) == 0 {
 			continue
 		}
+		if counts != nil {
+			for _, t := range f.terms {
+				counts[t]++
+			}
+		}
 		w := 1.0
 		if weight != nil {
-			idf := weight(f.first)
+			idf := weight(f.terms[0])
 			w = idf * idf
 		}
 		for _, b := range f.stems {
@@ -117,15 +167,15 @@ func (h *Hashed) vector(text string, weight func(string) float64, cache map[stri
 			acc[b.bucket] += b.sign * gw
 		}
 	}
-	return h.finish(acc, weight == nil)
 }
 
 // wordFeatures is what one word adds to a vector before weighting: the
-// hashed buckets of its stems and of its character n-grams. first is its
-// first stem, which query weights are looked up by. A word without content
-// (a stopword) has no stems and adds nothing.
+// hashed buckets of its stems and of its character n-grams. terms are its
+// stems (analysis.WordTerms), the first of which query weights are looked
+// up by. A word without content (a stopword) has no stems and adds
+// nothing.
 type wordFeatures struct {
-	first        string
+	terms        []string
 	stems, grams []feature
 }
 
@@ -140,7 +190,7 @@ func (h *Hashed) features(word string) wordFeatures {
 	if len(terms) == 0 {
 		return wordFeatures{}
 	}
-	f := wordFeatures{first: terms[0]}
+	f := wordFeatures{terms: terms}
 	for _, term := range terms {
 		f.stems = append(f.stems, h.feature("w:"+term))
 	}
@@ -161,16 +211,17 @@ func (h *Hashed) feature(name string) feature {
 	return feature{bucket: uint32(sum % uint64(h.Dim)), sign: sign}
 }
 
-// finish applies sublinear term frequency to passages (a word repeated ten
-// times is not ten times as relevant; queries are short and keep their IDF
-// weights as they are) and L2 normalisation: chromem-go expects unit vectors
-// and does not normalise stored ones for us.
-func (h *Hashed) finish(acc []float64, sublinear bool) []float32 {
-	v := make([]float32, h.Dim)
+// finish writes acc into v with sublinear term frequency for passages (a
+// word repeated ten times is not ten times as relevant; queries are short
+// and keep their IDF weights as they are) and L2 normalisation: chromem-go
+// expects unit vectors and does not normalise stored ones for us. It
+// returns the sum of the squares of v's values in float64, in order, as
+// squaredNorm would compute it, so that indexing need not read v again.
+func (h *Hashed) finish(v []float32, acc []float64, sublinear bool) float64 {
 	var norm float64
 	for b, x := range acc {
 		s := x
-		if sublinear {
+		if sublinear && x != 0 { // most buckets are empty: log1p(0) is 0
 			s = math.Copysign(math.Log1p(math.Abs(x)), x)
 		}
 		v[b] = float32(s)
@@ -178,13 +229,15 @@ func (h *Hashed) finish(acc []float64, sublinear bool) []float32 {
 	}
 	if norm == 0 {
 		v[0] = 1 // an empty text still needs a unit vector; it matches nothing in particular
-		return v
+		return 1
 	}
 	inv := float32(1 / math.Sqrt(norm))
+	var sq float64
 	for i := range v {
 		v[i] *= inv
+		sq += float64(v[i]) * float64(v[i])
 	}
-	return v
+	return sq
 }
 
 // ngrams returns the character 3- and 4-grams of a word framed by

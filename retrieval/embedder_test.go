@@ -75,3 +75,32 @@ func TestHashedQueryWeightsFavourRareWords(t *testing.T) {
 		t.Errorf("got %.3f for the rare word's passage, %.3f for the common one; want the rare word to win", a, b)
 	}
 }
+
+// TestIndexVectorsAreEmbeds checks that indexing, which embeds with one
+// session a core and its word cache across batches, stores exactly the
+// vectors Embed returns, normalised as any embedder's are.
+func TestIndexVectorsAreEmbeds(t *testing.T) {
+	docs := clusterCorpus(t, 40) // more than one batch of 256 chunks
+	ix, _, err := Open(context.Background(), docs, Options{Chunking: crashChunking, MinClustered: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ix.Len() <= 256 {
+		t.Fatalf("got %d chunks, want more than one batch", ix.Len())
+	}
+	texts := make([]string, ix.Len())
+	for r := range texts {
+		texts[r] = ix.chunks.chunk(r).Text
+	}
+	vs, err := NewHashed().Embed(context.Background(), texts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := make([]float32, ix.dim)
+	for r, v := range vs {
+		normalizeInto(want, v)
+		if got := row(ix.vecs, ix.dim, r); !slices.Equal(got, want) {
+			t.Fatalf("row %d: got another vector than Embed's", r)
+		}
+	}
+}

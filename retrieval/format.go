@@ -5,9 +5,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
-	"math"
-	"slices"
-	"unsafe"
 
 	"github.com/citebot/citebot/corpus"
 )
@@ -15,13 +12,15 @@ import (
 // The data file holds everything a load needs, in the order a load
 // consumes it:
 //
-//	magic "CBIX0003"
+//	magic "CBIX0004"
 //	dim, rows            uint32 little-endian each
 //	vectors              rows × dim float32 little-endian, row r = chunk r
-//	lengths              rows × uvarint (BM25 term counts per chunk)
-//	terms                uvarint count, then for each term in byte order:
-//	                     uvarint length, the term, uvarint postings count,
-//	                     then per posting uvarint chunk gap and uvarint tf
+//	lengths              rows × int32 (BM25 term counts per chunk)
+//	terms                uint32 count n, then n × uint32 where each term
+//	                     ends in the term bytes, n × uint32 where each
+//	                     term's postings end, the postings (uint32 chunk,
+//	                     uint32 tf) term by term and by chunk, and the term
+//	                     bytes, terms end to end in byte order
 //	documents            uvarint count, then for each document in row order:
 //	                     ID, title, date, URL, language, hash and text (each
 //	                     uvarint length and bytes), uvarint chunk count, then
@@ -35,11 +34,18 @@ import (
 //	                     little-endian each, so that a load decodes them
 //	                     in parallel
 //
+// Integers without "uvarint" are little-endian, and since the vectors end
+// at a multiple of four bytes, every fixed-width array of the terms
+// section is aligned in the file: a load uses the mapped bytes as the
+// vectors, lengths and postings themselves.
+//
 // Version 1 stored chromem-go's gob export: decoding it and re-analysing
 // every text for BM25 made up four fifths of loading 100k chunks. Version
 // 2 lacked the documents, so that a load had to read and parse the corpus
-// again to know the chunk texts, and the clustering.
-const dataMagic = "CBIX0003"
+// again to know the chunk texts, and the clustering. Version 3 stored the
+// postings as uvarint gaps: decoding them into fresh memory was half of a
+// load of 100k chunks.
+const dataMagic = "CBIX0004"
 
 // stored is a decoded data file: what an index is made of.
 type stored struct {
@@ -77,7 +83,7 @@ func writeData(w io.Writer, s *stored) error {
 	binary.LittleEndian.PutUint32(hdr[8:], uint32(s.dim))
 	binary.LittleEndian.PutUint32(hdr[12:], uint32(rows))
 	bw.Write(hdr[:])
-	writeFloats(bw, s.vecs)
+	writeWords(bw, s.vecs)
 	e := &encoder{w: bw}
 	var footer [24]byte
 	for i, section := range []func(){
@@ -92,27 +98,6 @@ func writeData(w io.Writer, s *stored) error {
 	bw.Write(footer[:])
 	return bw.Flush()
 }
-
-// writeFloats writes xs little-endian: straight from memory on
-// little-endian machines, which is all of citebot's targets in practice.
-func writeFloats(w io.Writer, xs []float32) {
-	if littleEndian && len(xs) > 0 {
-		w.Write(unsafe.Slice((*byte)(unsafe.Pointer(&xs[0])), 4*len(xs)))
-		return
-	}
-	buf := make([]byte, 0, 4096)
-	for i := 0; i < len(xs); i += 1024 {
-		buf = buf[:0]
-		for _, x := range xs[i:min(i+1024, len(xs))] {
-			buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(x))
-		}
-		w.Write(buf)
-	}
-}
-
-// littleEndian is true where a float32 in memory is its little-endian
-// encoding, so that vectors are written and read without conversion.
-var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
 
 // encoder appends uvarints, strings and floats to a buffered writer,
 // counting the bytes.
@@ -134,34 +119,16 @@ func (e *encoder) str(s string) {
 	e.n += len(s)
 }
 
-func (e *encoder) floats(xs []float32) {
-	writeFloats(e.w, xs)
-	e.n += 4 * len(xs)
-}
+func (e *encoder) floats(xs []float32) { e.n += writeWords(e.w, xs) }
 
 func (e *encoder) lexicon(lex *bm25) {
-	for _, n := range lex.lengths {
-		e.uvarint(int(n))
-	}
-	terms := make([]string, 0, len(lex.postings))
-	for t, ps := range lex.postings {
-		if len(ps) > 0 {
-			terms = append(terms, t)
-		}
-	}
-	slices.Sort(terms)
-	e.uvarint(len(terms))
-	for _, t := range terms {
-		ps := lex.postings[t]
-		e.str(t)
-		e.uvarint(len(ps))
-		prev := int32(0)
-		for _, p := range ps {
-			e.uvarint(int(p.doc - prev))
-			e.uvarint(int(p.tf))
-			prev = p.doc
-		}
-	}
+	e.n += writeWords(e.w, lex.lengths)
+	e.n += writeWords(e.w, []uint32{uint32(lex.numTerms())})
+	e.n += writeWords(e.w, lex.termEnd)
+	e.n += writeWords(e.w, lex.postEnd)
+	e.n += writeWords(e.w, lex.posts)
+	e.w.WriteString(lex.terms)
+	e.n += len(lex.terms)
 }
 
 func (e *encoder) documents(docs []storedDoc) {

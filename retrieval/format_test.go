@@ -3,6 +3,7 @@ package retrieval
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -51,12 +52,13 @@ func TestDataRoundTrip(t *testing.T) {
 	if s.dim != DefaultHashedDim || s.rows != len(fixture) || !slices.Equal(s.vecs, flat) {
 		t.Errorf("got %d rows of %d dimensions (vectors equal: %v), want %d of %d, equal", s.rows, s.dim, slices.Equal(s.vecs, flat), len(fixture), DefaultHashedDim)
 	}
-	if !slices.Equal(s.lex.lengths, lex.lengths) || len(s.lex.postings) != len(lex.postings) {
-		t.Fatalf("got lengths %v and %d terms, want %v and %d", s.lex.lengths, len(s.lex.postings), lex.lengths, len(lex.postings))
+	if !slices.Equal(s.lex.lengths, lex.lengths) || s.lex.numTerms() != lex.numTerms() || lex.numTerms() == 0 {
+		t.Fatalf("got lengths %v and %d terms, want %v and %d", s.lex.lengths, s.lex.numTerms(), lex.lengths, lex.numTerms())
 	}
-	for term, ps := range lex.postings {
-		if !slices.Equal(s.lex.postings[term], ps) {
-			t.Errorf("term %q: got postings %v, want %v", term, s.lex.postings[term], ps)
+	for i := range lex.numTerms() {
+		term, ps := lex.term(i), lex.postingsAt(i)
+		if s.lex.term(i) != term || !slices.Equal(s.lex.postings(term), ps) {
+			t.Errorf("term %d %q: got %q with postings %v, want %v", i, term, s.lex.term(i), s.lex.postings(term), ps)
 		}
 	}
 	if s.lex.avgLen != lex.avgLen {
@@ -75,13 +77,17 @@ func TestDataRoundTrip(t *testing.T) {
 func TestReadDataRejectsDamage(t *testing.T) {
 	b, _, _ := encodeFixture(t)
 	cases := map[string][]byte{
-		"empty":           nil,
-		"wrong magic":     append([]byte("CBIX0001"), b[8:]...),
-		"truncated":       b[:len(b)-3],
-		"trailing byte":   append(slices.Clone(b), 0),
-		"huge row count":  withUint32(b, 12, math.MaxUint32),
-		"huge dimension":  withUint32(b, 8, math.MaxUint32),
-		"half of vectors": b[:16+len(b)/2],
+		"empty":                   nil,
+		"wrong magic":             append([]byte("CBIX0001"), b[8:]...),
+		"truncated":               b[:len(b)-3],
+		"trailing byte":           append(slices.Clone(b), 0),
+		"huge row count":          withUint32(b, 12, math.MaxUint32),
+		"huge dimension":          withUint32(b, 8, math.MaxUint32),
+		"half of vectors":         b[:16+len(b)/2],
+		"huge term count":         withUint32(b, termsAt(b), math.MaxUint32),
+		"posting beyond the rows": withUint32(b, postingsAt(b), uint32(len(fixture))),
+		"zero frequency":          withUint32(b, postingsAt(b)+4, 0),
+		"terms out of order":      withUint32(b, termsAt(b)+4, math.MaxUint32),
 	}
 	for name, data := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -90,6 +96,30 @@ func TestReadDataRejectsDamage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// termsAt is where the term count of the encoded fixture b is, and
+// postingsAt where its first posting is (see format.go).
+func termsAt(b []byte) int {
+	return 16 + 4*len(fixture)*DefaultHashedDim + 4*len(fixture)
+}
+
+func postingsAt(b []byte) int {
+	n := int(binary.LittleEndian.Uint32(b[termsAt(b):]))
+	return termsAt(b) + 4 + 8*n
+}
+
+// termBytesAt is where the first term of the encoded fixture b starts.
+func termBytesAt(b []byte) int {
+	n := int(binary.LittleEndian.Uint32(b[termsAt(b):]))
+	total := int(binary.LittleEndian.Uint32(b[termsAt(b)+4+8*n-4:]))
+	return postingsAt(b) + 8*total
+}
+
+func withByte(b []byte, at int, v byte) []byte {
+	out := slices.Clone(b)
+	out[at] = v
+	return out
 }
 
 func withUint32(b []byte, at int, v uint32) []byte {
@@ -113,11 +143,18 @@ func FuzzReadData(f *testing.F) {
 		if len(s.vecs) != s.rows*s.dim || len(s.lex.lengths) != s.rows || len(s.lex.norm) != s.rows {
 			t.Fatalf("got %d values, %d lengths for %d rows of %d", len(s.vecs), len(s.lex.lengths), s.rows, s.dim)
 		}
-		for term, ps := range s.lex.postings {
+		for j := range s.lex.numTerms() {
+			ps := s.lex.postingsAt(j)
+			if j > 0 && s.lex.term(j-1) >= s.lex.term(j) {
+				t.Fatalf("term %d %q after %q", j, s.lex.term(j), s.lex.term(j-1))
+			}
 			for i, p := range ps {
 				if p.doc < 0 || int(p.doc) >= s.rows || (i > 0 && p.doc <= ps[i-1].doc) || p.tf <= 0 {
-					t.Fatalf("term %q: posting %d is %+v of %d rows", term, i, p, s.rows)
+					t.Fatalf("term %q: posting %d is %+v of %d rows", s.lex.term(j), i, p, s.rows)
 				}
+			}
+			if got := s.lex.postings(s.lex.term(j)); len(got) != len(ps) {
+				t.Fatalf("term %q: found %d postings, want %d", s.lex.term(j), len(got), len(ps))
 			}
 		}
 		s.lex.search([]string{"gouvern"}, 3) // must not panic

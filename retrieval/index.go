@@ -37,9 +37,11 @@ type Result struct {
 // concurrent searches once opened.
 type Index struct {
 	emb Embedder
-	// cols are the chromem-go collections: one holding every chunk, or
-	// one per list of a clustered index (see partition.go).
-	cols []*chromem.Collection
+	// lists are the chromem-go collections, each made on first use: one
+	// holding every chunk, or one per list of a clustered index (see
+	// partition.go), all in db.
+	lists []*list
+	db    *chromem.DB
 	// clusters is nil for an index of one collection; otherwise it holds
 	// the list centroids, and member the list of each row.
 	clusters *clustering

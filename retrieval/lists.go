@@ -10,8 +10,6 @@ import (
 	"runtime"
 	"slices"
 	"time"
-
-	chromem "github.com/philippgille/chromem-go"
 )
 
 // A clustered index can be spread over several processes: each holds the
@@ -37,7 +35,8 @@ type RemoteLists func(ctx context.Context, qv []float32, lists []int, n int) ([]
 
 // distribution is how an index shares its lists with other processes.
 type distribution struct {
-	// held says which lists this process installed; nil: all of them.
+	// held says which lists this process holds (fills and searches);
+	// nil: all of them.
 	held func(list int) bool
 	// remote, when set, answers the vector half of every search.
 	remote RemoteLists
@@ -95,9 +94,7 @@ func Load(ctx context.Context, dir string, opts LoadOptions) (*Index, error) {
 	ix.nprobe = ix.resolveNProbe(opts.NProbe)
 	ix.dist.sizes = listSizes(ix.member, max(1, ix.Lists()), s.rows)
 	ix.setDocs(l)
-	if err := ix.install(ctx, newChunkTable(l)); err != nil {
-		return nil, err
-	}
+	ix.install(newChunkTable(l))
 	return ix, nil
 }
 
@@ -150,7 +147,7 @@ func (ix *Index) WithRemoteLists(remote RemoteLists) *Index {
 	return &c
 }
 
-// Holds reports whether this process installed list.
+// Holds reports whether this process holds list.
 func (ix *Index) Holds(list int) bool { return ix.dist.holds(list) }
 
 // ProbeLists returns the lists a search for the question vector qv scans,
@@ -191,7 +188,7 @@ func (ix *Index) listSize(l int) int {
 	if ix.dist != nil && ix.dist.sizes != nil {
 		return ix.dist.sizes[l]
 	}
-	return ix.cols[l].Count()
+	return len(ix.lists[l].rows)
 }
 
 // ErrNotHeld is returned by SearchLists for a list this process does not
@@ -201,15 +198,15 @@ var ErrNotHeld = errors.New("list not held here")
 // SearchLists returns the n chunks most similar to qv among the given
 // lists, which this process must hold, best first.
 func (ix *Index) SearchLists(ctx context.Context, qv []float32, lists []int, n int) ([]ListHit, error) {
-	cols := make([]*chromem.Collection, 0, len(lists))
+	held := make([]*list, 0, len(lists))
 	for _, l := range lists {
-		if l < 0 || l >= len(ix.cols) || !ix.Holds(l) {
+		if l < 0 || l >= len(ix.lists) || !ix.Holds(l) {
 			return nil, fmt.Errorf("list %d: %w", l, ErrNotHeld)
 		}
-		cols = append(cols, ix.cols[l])
+		held = append(held, ix.lists[l])
 	}
 	defer runtime.KeepAlive(ix.file) // as in nearest
-	found, err := ix.queryAll(ctx, cols, qv, n)
+	found, err := ix.queryAll(ctx, held, qv, n)
 	if err != nil {
 		return nil, err
 	}

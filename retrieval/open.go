@@ -124,7 +124,11 @@ func build(ctx context.Context, a *assembly, todo []corpus.Chunk, lay *layout, p
 		return nil, err
 	}
 	st.Embedded = len(todo)
-	ix := &Index{emb: opts.Embedder, log: opts.Logger, queryTimeout: opts.QueryTimeout, dim: a.dim, vecs: a.vecs, file: a.file, lex: a.lexicon()}
+	lex, err := a.lexicon()
+	if err != nil {
+		return nil, err
+	}
+	ix := &Index{emb: opts.Embedder, log: opts.Logger, queryTimeout: opts.QueryTimeout, dim: a.dim, vecs: a.vecs, file: a.file, lex: lex}
 	ix.clusters, ix.member, st.Clustered = a.cluster(prev.stored, opts.MinClustered)
 	if st.Clustered != "" {
 		opts.Logger.Info("clustered the index", "lists", ix.clusters.k(), "chunks", a.rows, "why", st.Clustered)
@@ -138,9 +142,7 @@ func build(ctx context.Context, a *assembly, todo []corpus.Chunk, lay *layout, p
 	if !a.reuseAll {
 		lay.detach() // the new index does not keep the old data file
 	}
-	if err := ix.install(ctx, newChunkTable(lay)); err != nil {
-		return nil, err
-	}
+	ix.install(newChunkTable(lay))
 	return ix, nil
 }
 

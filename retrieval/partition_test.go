@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/citebot/citebot/corpus"
@@ -116,9 +117,12 @@ func TestClusteringIsDeterministic(t *testing.T) {
 	for _, l := range a.member {
 		sizes[l]++
 	}
+	if err := a.Fill(); err != nil {
+		t.Fatal(err)
+	}
 	for l, n := range sizes {
-		if n != a.cols[l].Count() {
-			t.Errorf("list %d: got %d documents in chromem-go, want %d", l, a.cols[l].Count(), n)
+		if n != a.lists[l].col.Count() {
+			t.Errorf("list %d: got %d documents in chromem-go, want %d", l, a.lists[l].col.Count(), n)
 		}
 	}
 }
@@ -127,7 +131,11 @@ func TestChromemSimilarityIsChromemGos(t *testing.T) {
 	ix, _, _ := openClustered(t, "", clusterCorpus(t, 20), -1, 0)
 	for _, q := range clusterQueries {
 		qv := ix.emb.(*Hashed).EmbedQuery(q, ix.lex.idf)
-		res, err := ix.cols[0].QueryEmbedding(context.Background(), qv, 10, nil, nil)
+		col, err := ix.collection(ix.lists[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := col.QueryEmbedding(context.Background(), qv, 10, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -163,5 +171,67 @@ func TestNProbeOption(t *testing.T) {
 	small, _, _ := openClustered(t, "", docs, -1, 7)
 	if small.NProbe() != Exhaustive {
 		t.Errorf("got nprobe %d on an index of one collection, want Exhaustive", small.NProbe())
+	}
+}
+
+// TestListsFilledOnFirstUse checks that the chromem-go collections made
+// when searches first probe them hold every row of their list, whether
+// the first search was cancelled or many searches raced to make them.
+func TestListsFilledOnFirstUse(t *testing.T) {
+	docs := clusterCorpus(t, 30)
+	want, _, _ := openClustered(t, "", docs, clusterMin, 0)
+	if err := want.Fill(); err != nil {
+		t.Fatal(err)
+	}
+	cancelled, _, _ := openClustered(t, "", docs, clusterMin, 0)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	qv := cancelled.emb.(*Hashed).EmbedQuery(clusterQueries[0], cancelled.lex.idf)
+	if _, err := cancelled.WithNProbe(Exhaustive).nearest(ctx, qv, 10); err == nil {
+		t.Error("got no error from a cancelled search, want one")
+	}
+	sameVectorRanking(t, cancelled, want, clusterQueries...)
+	raced, _, _ := openClustered(t, "", docs, clusterMin, Exhaustive)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for _, q := range clusterQueries {
+				if _, err := raced.Search(context.Background(), q, 5); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for l, li := range raced.lists {
+		if li.col == nil || li.col.Count() != len(li.rows) {
+			t.Fatalf("list %d: got %v, want a collection of its %d rows", l, li.col, len(li.rows))
+		}
+	}
+	sameVectorRanking(t, raced, want.WithNProbe(Exhaustive), clusterQueries...)
+}
+
+// TestDefaultNProbeFollowsTheMeasuredCurve checks the default against the
+// measured points and between them.
+func TestDefaultNProbeFollowsTheMeasuredCurve(t *testing.T) {
+	for _, p := range builtinNProbe {
+		if got := defaultNProbe(p.lists, true); got != p.nprobe {
+			t.Errorf("%d lists: got %d, want the measured %d", p.lists, got, p.nprobe)
+		}
+	}
+	cases := []struct{ k, builtin, model int }{
+		{20, 20, 8},     // a small index: every list
+		{100, 55, 8},    // below the first measured size
+		{230, 51, 8},    // half-way between 142 and 317 lists
+		{658, 168, 20},  // half-way between 317 and 999
+		{2000, 577, 62}, // the last share, 288 of 999
+	}
+	for _, c := range cases {
+		if got := defaultNProbe(c.k, true); got != c.builtin {
+			t.Errorf("%d lists, built-in embedder: got %d, want %d", c.k, got, c.builtin)
+		}
+		if got := defaultNProbe(c.k, false); got != c.model {
+			t.Errorf("%d lists, a model's vectors: got %d, want %d", c.k, got, c.model)
+		}
 	}
 }

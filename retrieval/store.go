@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/citebot/citebot/corpus"
+	"github.com/citebot/citebot/internal/atomicfile"
 )
 
 // The persisted index is two files in one directory: the data file (the
@@ -26,7 +27,7 @@ import (
 // was slower than everything else a load does together.
 const (
 	manifestName    = "manifest.json"
-	manifestVersion = 3
+	manifestVersion = 4
 	dataPrefix      = "index-"
 )
 
@@ -168,10 +169,10 @@ func save(dir string, m manifest, s *stored, generation int64) error {
 // no longer names. Alone, it records new modification times of files
 // whose content has not changed, without writing the data again.
 func saveManifest(dir string, m manifest) error {
+	// Not indented: every command parses the manifest, which holds an
+	// entry per document, and indentation made it a third longer to read.
 	err := writeAtomic(filepath.Join(dir, manifestName), func(w io.Writer) error {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(m)
+		return json.NewEncoder(w).Encode(m)
 	})
 	if err != nil {
 		return fmt.Errorf("write manifest: %w", err)
@@ -195,44 +196,10 @@ func removeStale(dir, keep string) {
 	}
 }
 
-// writeAtomic writes a file through a synced temporary file and a rename,
-// then syncs the directory so the rename itself survives a crash.
-func writeAtomic(path string, write func(io.Writer) error) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = write(tmp); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	return syncDir(filepath.Dir(path))
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, fs.ErrInvalid) {
-		return err
-	}
-	return nil
+// writeAtomic replaces path through a temporary file named after it with
+// a ".tmp" suffix, which removeStale sweeps if a crash leaves it.
+func writeAtomic(path string, write func(io.Writer) error) error {
+	return atomicfile.Write(path, filepath.Base(path)+".*.tmp", write)
 }
 
 type countingWriter struct {

@@ -5,9 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/citebot/citebot/internal/atomicfile"
 )
 
 // Store keeps the registry's state and the cleaned text of each document.
@@ -89,40 +92,14 @@ func (s DirStore) DeleteText(ctx context.Context, id string) error {
 
 func (s DirStore) docPath(id string) string { return filepath.Join(s.Dir, "docs", id+".md") }
 
-// writeAtomic writes data to a temporary file beside path, syncs it,
-// renames it over path and syncs the directory, so that the rename itself
-// survives a power loss.
-func writeAtomic(path string, data []byte) (err error) {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+// writeAtomic replaces path with data (see atomicfile), creating its
+// directory if need be, through a hidden temporary file named after it.
+func writeAtomic(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
+	return atomicfile.Write(path, "."+filepath.Base(path)+".tmp-*", func(w io.Writer) error {
+		_, err := w.Write(data)
 		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	})
 }

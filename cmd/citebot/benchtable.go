@@ -32,6 +32,8 @@ func printBench(w io.Writer, rs []bench.Result) error {
 	row("peak RSS after indexing (MiB)", func(r bench.Result) string { return mib(r.IndexPeakRSS) })
 	row("index on disk (MiB)", func(r bench.Result) string { return mib(r.IndexBytes) })
 	row("load (s)", num("%.3f", func(r bench.Result) float64 { return r.LoadSeconds }))
+	row("first question after load (ms)", num("%.1f", func(r bench.Result) float64 { return r.FirstQueryMs }))
+	row("filling the other lists (s)", num("%.3f", func(r bench.Result) float64 { return r.FillSeconds }))
 	row("lists / nprobe", func(r bench.Result) string { return fmt.Sprintf("%d/%s", r.Lists, nprobeText(r.NProbe)) })
 	row("hybrid recall@10", num("%.3f", func(r bench.Result) float64 { return r.HybridRecall }))
 	row("vector recall@10", num("%.3f", func(r bench.Result) float64 { return r.VectorRecall }))
@@ -58,6 +60,7 @@ func printBench(w io.Writer, rs []bench.Result) error {
 	row("RSS (MiB)", func(r bench.Result) string { return mib(r.RSS) })
 	row("index heap/chunk, beyond vector (B)", num("%.0f", func(r bench.Result) float64 { return r.PerChunkBeyondVector }))
 	row("  + text in the mapped file, about (B)", num("%.0f", func(r bench.Result) float64 { return r.TextPerChunk }))
+	row("  mapped file beyond the vectors (B)", num("%.0f", func(r bench.Result) float64 { return r.MappedPerChunk }))
 	row("pipeline to prompt p50 (ms)", num("%.2f", func(r bench.Result) float64 { return r.PipelineP50Ms }))
 	if err := tw.Flush(); err != nil {
 		return err
