@@ -21,22 +21,19 @@ func printBench(w io.Writer, rs []bench.Result) error {
 		}
 		fmt.Fprintln(tw)
 	}
-	num := func(format string, f func(bench.Result) float64) func(bench.Result) string {
-		return func(r bench.Result) string { return fmt.Sprintf(format, f(r)) }
-	}
 	row("embedder", func(r bench.Result) string { return fmt.Sprintf("%s-%d", r.Embedder, r.Dim) })
 	row("chunks", func(r bench.Result) string { return strconv.Itoa(r.Chunks) })
 	row("documents", func(r bench.Result) string { return strconv.Itoa(r.Documents) })
-	row("index time (s)", num("%.2f", func(r bench.Result) float64 { return r.IndexSeconds }))
-	row("indexing (chunks/s)", num("%.0f", func(r bench.Result) float64 { return r.ChunksPerSecond }))
+	row("index time (s)", figure("%.2f", func(r bench.Result) float64 { return r.IndexSeconds }))
+	row("indexing (chunks/s)", figure("%.0f", func(r bench.Result) float64 { return r.ChunksPerSecond }))
 	row("peak RSS after indexing (MiB)", func(r bench.Result) string { return mib(r.IndexPeakRSS) })
 	row("index on disk (MiB)", func(r bench.Result) string { return mib(r.IndexBytes) })
-	row("load (s)", num("%.3f", func(r bench.Result) float64 { return r.LoadSeconds }))
-	row("first question after load (ms)", num("%.1f", func(r bench.Result) float64 { return r.FirstQueryMs }))
-	row("filling the other lists (s)", num("%.3f", func(r bench.Result) float64 { return r.FillSeconds }))
+	row("load (s)", figure("%.3f", func(r bench.Result) float64 { return r.LoadSeconds }))
+	row("first question after load (ms)", figure("%.1f", func(r bench.Result) float64 { return r.FirstQueryMs }))
+	row("filling the other lists (s)", figure("%.3f", func(r bench.Result) float64 { return r.FillSeconds }))
 	row("lists / nprobe", func(r bench.Result) string { return fmt.Sprintf("%d/%s", r.Lists, nprobeText(r.NProbe)) })
-	row("hybrid recall@10", num("%.3f", func(r bench.Result) float64 { return r.HybridRecall }))
-	row("vector recall@10", num("%.3f", func(r bench.Result) float64 { return r.VectorRecall }))
+	row("hybrid recall@10", figure("%.3f", func(r bench.Result) float64 { return r.HybridRecall }))
+	row("vector recall@10", figure("%.3f", func(r bench.Result) float64 { return r.VectorRecall }))
 	timed := []struct {
 		name string
 		f    func(bench.Result) float64
@@ -47,21 +44,17 @@ func printBench(w io.Writer, rs []bench.Result) error {
 		{"exhaustive hybrid p50", func(r bench.Result) float64 { return r.ExhaustiveP50Ms }},
 	}
 	for _, t := range timed {
-		row(t.name+" (ms)", num("%.2f", t.f))
+		row(t.name+" (ms)", figure("%.2f", t.f))
 		row("  / flat, unrolled, unrolled all cores", func(r bench.Result) string {
 			v := t.f(r)
 			return fmt.Sprintf("%s %s %s", ratio(v, r.ScanP50Ms), ratio(v, r.UnrolledP50Ms), ratio(v, r.Unrolled2P50Ms))
 		})
 	}
-	row("floor: flat scan p50 (ms)", num("%.2f", func(r bench.Result) float64 { return r.ScanP50Ms }))
-	row("floor: unrolled scan p50 (ms)", num("%.2f", func(r bench.Result) float64 { return r.UnrolledP50Ms }))
-	row("floor: unrolled, all cores (ms)", num("%.2f", func(r bench.Result) float64 { return r.Unrolled2P50Ms }))
-	row("heap in use (MiB)", func(r bench.Result) string { return mib(int64(r.HeapInuse)) })
-	row("RSS (MiB)", func(r bench.Result) string { return mib(r.RSS) })
-	row("index heap/chunk, beyond vector (B)", num("%.0f", func(r bench.Result) float64 { return r.PerChunkBeyondVector }))
-	row("  + text in the mapped file, about (B)", num("%.0f", func(r bench.Result) float64 { return r.TextPerChunk }))
-	row("  mapped file beyond the vectors (B)", num("%.0f", func(r bench.Result) float64 { return r.MappedPerChunk }))
-	row("pipeline to prompt p50 (ms)", num("%.2f", func(r bench.Result) float64 { return r.PipelineP50Ms }))
+	row("floor: flat scan p50 (ms)", figure("%.2f", func(r bench.Result) float64 { return r.ScanP50Ms }))
+	row("floor: unrolled scan p50 (ms)", figure("%.2f", func(r bench.Result) float64 { return r.UnrolledP50Ms }))
+	row("floor: unrolled, all cores (ms)", figure("%.2f", func(r bench.Result) float64 { return r.Unrolled2P50Ms }))
+	memoryRows(row)
+	row("pipeline to prompt p50 (ms)", figure("%.2f", func(r bench.Result) float64 { return r.PipelineP50Ms }))
 	if err := tw.Flush(); err != nil {
 		return err
 	}
@@ -73,6 +66,20 @@ func printBench(w io.Writer, rs []bench.Result) error {
 		return err
 	}
 	return nil
+}
+
+// memoryRows adds the rows on memory to the table row writes.
+func memoryRows(row func(name string, f func(bench.Result) string)) {
+	row("heap in use (MiB)", func(r bench.Result) string { return mib(int64(r.HeapInuse)) })
+	row("RSS (MiB)", func(r bench.Result) string { return mib(r.RSS) })
+	row("index heap/chunk, beyond vector (B)", figure("%.0f", func(r bench.Result) float64 { return r.PerChunkBeyondVector }))
+	row("  + text in the mapped file, about (B)", figure("%.0f", func(r bench.Result) float64 { return r.TextPerChunk }))
+	row("  mapped file beyond the vectors (B)", figure("%.0f", func(r bench.Result) float64 { return r.MappedPerChunk }))
+}
+
+// figure formats a figure of each result.
+func figure(format string, f func(bench.Result) float64) func(bench.Result) string {
+	return func(r bench.Result) string { return fmt.Sprintf(format, f(r)) }
 }
 
 // printSweeps prints, for each result, the recall and time of the search
