@@ -33,24 +33,17 @@ func gapsCommand() command {
 
 // runGaps shows the first page privately.
 func runGaps(b *Bot, c call) {
-	days, ok := b.reportCall(c)
-	if !ok {
-		return
-	}
-	out, end, ok := b.beginWork(c, true)
-	if !ok {
-		return
-	}
-	defer end()
-	gaps, err := b.deps.Reports.Gaps(b.work, c.i.GuildID, days)
-	if err != nil {
-		b.fail(c, out, err)
-		return
-	}
-	text, buttons := gapsPage(c.lang, gaps, days, 0)
-	if err := out.final([]string{text}, nil, buttons); err != nil {
-		b.log.Warn("cannot show /gaps", "interaction", c.i.ID, "err", err)
-	}
+	b.report(c, func(days int, out *interactionSink) {
+		gaps, err := b.deps.Reports.Gaps(b.work, c.i.GuildID, days)
+		if err != nil {
+			b.fail(c, out, err)
+			return
+		}
+		text, buttons := gapsPage(c.lang, gaps, days, 0)
+		if err := out.final([]string{text}, nil, buttons); err != nil {
+			b.log.Warn("cannot show /gaps", "interaction", c.i.ID, "err", err)
+		}
+	})
 }
 
 // onGapsPage turns the page of a /gaps reply: the groups are computed

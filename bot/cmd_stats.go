@@ -61,6 +61,27 @@ func (b *Bot) reportCall(c call) (int, bool) {
 
 // runStats shows the figures privately, the chart attached as a PNG.
 func runStats(b *Bot, c call) {
+	b.report(c, func(days int, out *interactionSink) {
+		text, png, err := b.deps.Reports.Stats(b.work, c.i.GuildID, days)
+		if err != nil {
+			b.fail(c, out, err)
+			return
+		}
+		content := clip(defuse(text), maxContent)
+		var files []*discordgo.File
+		if len(png) > 0 {
+			files = append(files, &discordgo.File{Name: "stats.png", ContentType: "image/png", Reader: bytes.NewReader(png)})
+		}
+		err = b.api.editResponseFiles(c.i, &discordgo.WebhookEdit{Content: &content, AllowedMentions: noMentions()}, files)
+		if err != nil {
+			b.log.Warn("cannot show /stats", "interaction", c.i.ID, "err", err)
+		}
+	})
+}
+
+// report runs /gaps or /stats: the call checked (reportCall), the reply
+// deferred privately, then show with the period asked for.
+func (b *Bot) report(c call, show func(days int, out *interactionSink)) {
 	days, ok := b.reportCall(c)
 	if !ok {
 		return
@@ -70,18 +91,5 @@ func runStats(b *Bot, c call) {
 		return
 	}
 	defer end()
-	text, png, err := b.deps.Reports.Stats(b.work, c.i.GuildID, days)
-	if err != nil {
-		b.fail(c, out, err)
-		return
-	}
-	content := clip(defuse(text), maxContent)
-	var files []*discordgo.File
-	if len(png) > 0 {
-		files = append(files, &discordgo.File{Name: "stats.png", ContentType: "image/png", Reader: bytes.NewReader(png)})
-	}
-	err = b.api.editResponseFiles(c.i, &discordgo.WebhookEdit{Content: &content, AllowedMentions: noMentions()}, files)
-	if err != nil {
-		b.log.Warn("cannot show /stats", "interaction", c.i.ID, "err", err)
-	}
+	show(days, out)
 }
